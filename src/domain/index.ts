@@ -1,0 +1,4 @@
+export * from "./types";
+export * from "./problems";
+export * from "./resolve-launch";
+export * from "./drift";
