@@ -121,11 +121,15 @@ export function resolveLaunch<I extends ImageFacts, T extends InstanceTypeFacts,
   const image = imageOverride ?? setting?.image ?? null;
   const instanceType = instanceTypeOverride ?? setting?.instanceType ?? null;
 
-  if (template.multiCloudImageIds.length === 0) {
+  // Rule 7's "template without MCIs"; a template whose MCIs have no default (the database forbids it)
+  // leaves nothing to choose either, and must not pass for launchable.
+  if (template.multiCloudImageIds.length === 0 || chosen === null) {
     problems.push(
       launchProblem(
         LaunchProblemCode.NO_MULTI_CLOUD_IMAGE,
-        `ServerTemplate "${template.name}" is not published with any MultiCloud Image; add one and make it the default.`,
+        template.multiCloudImageIds.length === 0
+          ? `ServerTemplate "${template.name}" is not published with any MultiCloud Image; add one and make it the default.`
+          : `ServerTemplate "${template.name}" has no default MultiCloud Image; make one of its MultiCloud Images the default.`,
       ),
     );
   }

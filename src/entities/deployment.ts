@@ -1,0 +1,32 @@
+import { Field, ObjectType } from "type-graphql";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
+import { Node } from "../graphql/node";
+
+@ObjectType({ implements: Node, description: "A named group of servers and server arrays, such as Production." })
+@Entity("deployment")
+export class Deployment extends Node {
+  @PrimaryGeneratedColumn("uuid")
+  id: string;
+
+  @Column("uuid", { name: "account_id" })
+  accountId: string;
+
+  @Field(() => String, { description: "Display name, unique within the account." })
+  @Column("varchar", { length: 200 })
+  name: string;
+
+  @Field(() => String, { description: "Free text about the deployment." })
+  @Column("text", { default: "" })
+  description: string;
+
+  @Field(() => Date, { description: "When the deployment was created." })
+  @CreateDateColumn({ name: "created_at", type: "timestamptz", precision: 3 })
+  createdAt: Date;
+
+  @Field(() => Date, { description: "When the deployment itself last changed." })
+  @UpdateDateColumn({ name: "updated_at", type: "timestamptz", precision: 3 })
+  updatedAt: Date;
+
+  @VersionColumn({ type: "int" })
+  version: number;
+}

@@ -1,0 +1,12 @@
+import { ObjectType } from "type-graphql";
+import { Entity } from "typeorm";
+import { Node } from "../graphql/node";
+import { Launchable } from "./launchable";
+
+@ObjectType({
+  implements: [Node, Launchable],
+  description:
+    "One machine in a deployment: a ServerTemplate, a cloud and its next launch settings. Once launched it has a current instance.",
+})
+@Entity("server")
+export class Server extends Launchable {}

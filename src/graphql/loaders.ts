@@ -1,0 +1,153 @@
+import DataLoader from "dataloader";
+import { DataSource, ObjectLiteral } from "typeorm";
+import { ClassType } from "type-graphql";
+import {
+  Instance,
+  MultiCloudImageSetting,
+  ServerTemplate,
+  ServerTemplateMultiCloudImage,
+} from "../entities";
+import { InstanceState } from "../entities/states";
+import { TemplateFacts } from "../domain";
+import { Page } from "./connection";
+import { fetchPagesByParent, ListQuery } from "./lists";
+import { PageRequest } from "./page-args";
+import { visibleRowsSql } from "./scope";
+
+/** A row keyed by its uuid. */
+type Identified = ObjectLiteral & { id: string };
+
+/** A template with what the rules need of it: its published MCIs and its default. */
+export interface TemplateWithMcis {
+  template: ServerTemplate;
+  facts: TemplateFacts;
+  memberships: ServerTemplateMultiCloudImage[];
+}
+
+function groupBy<T>(rows: T[], keyOf: (row: T) => string, keys: readonly string[]): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+/**
+ * Per-request batching and caching of every read: whatever the size of a list, each kind of row is fetched
+ * with one statement per level of the query. Created fresh for each request, so nothing outlives it.
+ */
+export class Loaders {
+  private readonly byIdLoaders = new Map<Function, DataLoader<string, unknown>>();
+  private readonly pageLoaders = new Map<string, DataLoader<string, Page<unknown>>>();
+
+  constructor(
+    readonly dataSource: DataSource,
+    readonly accountId: string,
+  ) {}
+
+  /** Rows of one entity by id, as this account may see them (null when absent or not visible). */
+  byId<T extends Identified>(entity: ClassType<T>): DataLoader<string, T | null> {
+    let loader = this.byIdLoaders.get(entity);
+    if (!loader) {
+      loader = new DataLoader<string, T | null>(async (ids) => {
+        const qb = this.dataSource
+          .getRepository(entity)
+          .createQueryBuilder("t")
+          .where("t.id = ANY(:ids)", { ids: [...ids] })
+          .setParameter("accountId", this.accountId);
+        const scope = visibleRowsSql(entity, "t");
+        if (scope) qb.andWhere(scope);
+        const rows = await qb.getMany();
+        const found = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => found.get(id) ?? null);
+      });
+      this.byIdLoaders.set(entity, loader);
+    }
+    return loader as DataLoader<string, T | null>;
+  }
+
+  /** Loads one row the rules depend on; its absence is a broken invariant, not a user error. */
+  async require<T extends Identified>(entity: ClassType<T>, id: string): Promise<T> {
+    const row = await this.byId(entity).load(id);
+    if (!row) throw new Error(`${entity.name} ${id} is referenced but not visible`);
+    return row;
+  }
+
+  /** Loads rows by id, keeping the ones visible to this account, in the order asked. */
+  async many<T extends Identified>(entity: ClassType<T>, ids: readonly string[]): Promise<T[]> {
+    const rows = await this.byId(entity).loadMany(ids);
+    return rows.filter((row): row is T => row !== null && !(row instanceof Error));
+  }
+
+  /** The settings of MCIs, by MCI id. */
+  readonly settingsByMultiCloudImage = new DataLoader<string, MultiCloudImageSetting[]>(async (ids) => {
+    const rows = await this.dataSource
+      .getRepository(MultiCloudImageSetting)
+      .createQueryBuilder("s")
+      .where("s.multi_cloud_image_id = ANY(:ids)", { ids: [...ids] })
+      .orderBy("s.multi_cloud_image_id")
+      .addOrderBy("s.cloud_id")
+      .getMany();
+    return groupBy(rows, (row) => row.multiCloudImageId, ids);
+  });
+
+  /** Templates with their published MCIs (in publishing order) and default. */
+  readonly templates = new DataLoader<string, TemplateWithMcis | null>(async (ids) => {
+    const [templates, memberships] = await Promise.all([
+      this.many(ServerTemplate, ids),
+      this.dataSource
+        .getRepository(ServerTemplateMultiCloudImage)
+        .createQueryBuilder("m")
+        .where("m.server_template_id = ANY(:ids)", { ids: [...ids] })
+        .orderBy("m.position")
+        .addOrderBy("m.multi_cloud_image_id")
+        .getMany(),
+    ]);
+    const grouped = groupBy(memberships, (m) => m.serverTemplateId, ids);
+    const found = new Map(templates.map((template) => [template.id, template]));
+    return ids.map((id, i) => {
+      const template = found.get(id);
+      if (!template) return null;
+      const own = grouped[i];
+      return {
+        template,
+        memberships: own,
+        facts: {
+          id,
+          name: template.name,
+          multiCloudImageIds: own.map((m) => m.multiCloudImageId),
+          defaultMultiCloudImageId: own.find((m) => m.isDefault)?.multiCloudImageId ?? null,
+        },
+      };
+    });
+  });
+
+  /** A server's current instance: the one that is not terminated (the database allows at most one). */
+  readonly currentInstanceByServer = new DataLoader<string, Instance | null>(async (ids) => {
+    const rows = await this.dataSource
+      .getRepository(Instance)
+      .createQueryBuilder("i")
+      .where("i.server_id = ANY(:ids)", { ids: [...ids] })
+      .andWhere("i.state <> :terminated", { terminated: InstanceState.TERMINATED })
+      .getMany();
+    const found = new Map(rows.map((row) => [row.serverId, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  /** A page of a child list for a parent, batched with the same page of every sibling parent. */
+  pageByParent<T extends ObjectLiteral>(
+    list: ListQuery<T> & { name: string },
+    page: PageRequest,
+    parent: { column: string; read: (row: T) => string | null },
+    parentId: string,
+  ): Promise<Page<T>> {
+    const key = `${list.name}:${parent.column}:${page.first}:${JSON.stringify(page.after)}`;
+    let loader = this.pageLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const pages = await fetchPagesByParent(this.dataSource, this.accountId, list, page, { ...parent, ids });
+        return ids.map((id) => pages.get(id) as Page<unknown>);
+      });
+      this.pageLoaders.set(key, loader);
+    }
+    return loader.load(parentId) as Promise<Page<T>>;
+  }
+}
