@@ -59,11 +59,11 @@ export class Instance extends Node {
   resourceUid: string;
 
   @Field(() => Date, { description: "When it was launched." })
-  @Column("timestamptz", { name: "launched_at", precision: 3 })
+  @Column({ type: "timestamptz", name: "launched_at", precision: 3 })
   launchedAt: Date;
 
   @Field(() => Date, { nullable: true, description: "When it was terminated; null while it runs." })
-  @Column("timestamptz", { name: "terminated_at", precision: 3, nullable: true })
+  @Column({ type: "timestamptz", name: "terminated_at", precision: 3, nullable: true })
   terminatedAt: Date | null;
 
   @VersionColumn({ type: "int" })

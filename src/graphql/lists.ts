@@ -22,7 +22,7 @@ export interface ListFilter {
   params?: Record<string, unknown>;
 }
 
-export interface ListQuery<T> {
+export interface ListQuery<T extends ObjectLiteral> {
   entity: ClassType<T>;
   order: ListOrder<T>;
   filters?: ListFilter[];
@@ -57,7 +57,7 @@ function orderSql<T>(order: ListOrder<T>): string {
   return order.columns.map((column) => `${column.sql} ${order.descending ? "DESC" : "ASC"}`).join(", ");
 }
 
-function toPage<T>(rows: T[], list: ListQuery<T>, page: PageRequest): Page<T> {
+function toPage<T extends ObjectLiteral>(rows: T[], list: ListQuery<T>, page: PageRequest): Page<T> {
   const nodes = rows.slice(0, page.first);
   const edges = nodes.map((node) => ({
     node,

@@ -1,0 +1,22 @@
+import { CloudResolver, ImageResolver, InstanceTypeResolver } from "./catalog.resolver";
+import { DeploymentResolver } from "./deployment.resolver";
+import { InstanceResolver } from "./instance.resolver";
+import { MultiCloudImageResolver, MultiCloudImageSettingResolver } from "./multi-cloud-image.resolver";
+import { NodeResolver } from "./node.resolver";
+import { ServerArrayResolver } from "./server-array.resolver";
+import { ServerTemplateResolver } from "./server-template.resolver";
+import { ServerResolver } from "./server.resolver";
+
+export const resolvers = [
+  NodeResolver,
+  CloudResolver,
+  ImageResolver,
+  InstanceTypeResolver,
+  MultiCloudImageResolver,
+  MultiCloudImageSettingResolver,
+  ServerTemplateResolver,
+  DeploymentResolver,
+  ServerResolver,
+  ServerArrayResolver,
+  InstanceResolver,
+] as const;
