@@ -1,0 +1,60 @@
+import { DataSource } from "typeorm";
+import { DEMO_ACCOUNT_ID } from "../../src/db/demo-account";
+import { seedDemoData } from "../../src/db/seed";
+import { App, createApp } from "../../src/http/app";
+import { QueryCounter } from "../../src/db/query-counter";
+import { createTestDatabase, TestDatabase } from "./test-database";
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+}
+
+/** The API over real HTTP on a random port, on a throwaway database. */
+export interface TestApi {
+  url: string;
+  dataSource: DataSource;
+  queries: QueryCounter;
+  database: TestDatabase;
+  /** Posts one GraphQL operation and returns the parsed body. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Like graphql, but fails the test on any error and returns `data`. */
+  data<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(options: { seed?: boolean; production?: boolean } = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  if (options.seed ?? true) await seedDemoData(database.dataSource);
+  const app: App = await createApp({
+    dataSource: database.dataSource,
+    production: options.production ?? false,
+    accountId: DEMO_ACCOUNT_ID,
+  });
+  const port = await app.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const graphql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse;
+  };
+  return {
+    url,
+    dataSource: database.dataSource,
+    queries: database.queries,
+    database,
+    graphql,
+    async data(query, variables, headers) {
+      const body = await graphql(query, variables, headers);
+      if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors, null, 2)}`);
+      return body.data;
+    },
+    async close() {
+      await app.stop();
+      await database.destroy();
+    },
+  };
+}
