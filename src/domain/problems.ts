@@ -1,4 +1,4 @@
-import { LaunchProblem, LaunchProblemCode, ProblemSeverity } from "./types";
+import { LaunchField, LaunchProblem, LaunchProblemCode, ProblemSeverity } from "./types";
 
 const severityOf: Record<LaunchProblemCode, ProblemSeverity> = {
   [LaunchProblemCode.CLOUD_NOT_SUPPORTED]: ProblemSeverity.BLOCKING,
@@ -9,8 +9,8 @@ const severityOf: Record<LaunchProblemCode, ProblemSeverity> = {
 };
 
 /** A problem with the severity the rules give its code, so no caller can pick another. */
-export function launchProblem(code: LaunchProblemCode, message: string): LaunchProblem {
-  return { code, severity: severityOf[code], message };
+export function launchProblem(code: LaunchProblemCode, field: LaunchField, message: string): LaunchProblem {
+  return { code, severity: severityOf[code], message, field };
 }
 
 export function isBlocking(problem: LaunchProblem): boolean {

@@ -1,3 +1,4 @@
+import { compatibilityProblems } from "./compatibility";
 import { isBlocking, launchProblem } from "./problems";
 import {
   CloudFacts,
@@ -127,6 +128,7 @@ export function resolveLaunch<I extends ImageFacts, T extends InstanceTypeFacts,
     problems.push(
       launchProblem(
         LaunchProblemCode.NO_MULTI_CLOUD_IMAGE,
+        "serverTemplate",
         template.multiCloudImageIds.length === 0
           ? `ServerTemplate "${template.name}" is not published with any MultiCloud Image; add one and make it the default.`
           : `ServerTemplate "${template.name}" has no default MultiCloud Image; make one of its MultiCloud Images the default.`,
@@ -137,6 +139,7 @@ export function resolveLaunch<I extends ImageFacts, T extends InstanceTypeFacts,
     problems.push(
       launchProblem(
         LaunchProblemCode.CLOUD_NOT_SUPPORTED,
+        "cloud",
         `MultiCloud Image "${chosen.multiCloudImage.name}" has no setting for cloud "${cloud.name}", so nothing can launch there.`,
       ),
     );
@@ -164,33 +167,15 @@ export function resolveLaunch<I extends ImageFacts, T extends InstanceTypeFacts,
     problems.push(
       launchProblem(
         LaunchProblemCode.UNTESTED_COMBINATION,
+        imageOverride ? "image" : "multiCloudImage",
         `ServerTemplate "${template.name}" was never tested with this image: ${why}.`,
       ),
     );
   }
 
   // Rule 7: compatibility.
-  if (image && image.cloudId !== cloud.id) {
-    problems.push(
-      launchProblem(LaunchProblemCode.WRONG_CLOUD, `Image ${image.resourceUid} belongs to another cloud than "${cloud.name}".`),
-    );
-  }
-  if (instanceType && instanceType.cloudId !== cloud.id) {
-    problems.push(
-      launchProblem(
-        LaunchProblemCode.WRONG_CLOUD,
-        `Instance type ${instanceType.name} belongs to another cloud than "${cloud.name}".`,
-      ),
-    );
-  }
-  if (image && instanceType && !instanceType.cpuArchitectures.includes(image.cpuArchitecture)) {
-    problems.push(
-      launchProblem(
-        LaunchProblemCode.ARCHITECTURE_MISMATCH,
-        `Instance type ${instanceType.name} runs ${instanceType.cpuArchitectures.join(", ")} only, but image ${image.resourceUid} is ${image.cpuArchitecture}.`,
-      ),
-    );
-  }
+  const mismatchField = instanceTypeOverride ? "instanceType" : imageOverride ? "image" : "multiCloudImage";
+  problems.push(...compatibilityProblems(cloud, image, instanceType, mismatchField));
 
   // Rule 8: launchable means no blocking problem. An image or instance type is always there then:
   // without one, CLOUD_NOT_SUPPORTED or NO_MULTI_CLOUD_IMAGE has been raised above.

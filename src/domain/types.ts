@@ -94,8 +94,12 @@ export interface LaunchSettingsFacts {
   instanceTypeId: string | null;
 }
 
+/** The setting a problem is about, so a write can point its error at the input field to change. */
+export type LaunchField = "serverTemplate" | "cloud" | "multiCloudImage" | "image" | "instanceType";
+
 export interface LaunchProblem {
   code: LaunchProblemCode;
   severity: ProblemSeverity;
   message: string;
+  field: LaunchField;
 }

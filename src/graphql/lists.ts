@@ -1,4 +1,4 @@
-import { DataSource, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { ClassType } from "type-graphql";
 import { Page } from "./connection";
 import { badInput, encodeCursor, PageRequest } from "./page-args";
@@ -30,13 +30,16 @@ export interface ListQuery<T extends ObjectLiteral> {
 
 const ALIAS = "t";
 
+/** Where reads go: the data source, or a transaction's entity manager (writes check what they will write). */
+export type Db = Pick<EntityManager, "getRepository" | "query">;
+
 function baseQuery<T extends ObjectLiteral>(
-  dataSource: DataSource,
+  db: Db,
   accountId: string,
   list: ListQuery<T>,
   page: PageRequest,
 ): SelectQueryBuilder<T> {
-  const qb = dataSource.getRepository(list.entity).createQueryBuilder(ALIAS).setParameter("accountId", accountId);
+  const qb = db.getRepository(list.entity).createQueryBuilder(ALIAS).setParameter("accountId", accountId);
   const scope = visibleRowsSql(list.entity, ALIAS);
   if (scope) qb.andWhere(scope);
   for (const filter of list.filters ?? []) qb.andWhere(filter.sql, filter.params ?? {});
@@ -72,12 +75,12 @@ function toPage<T extends ObjectLiteral>(rows: T[], list: ListQuery<T>, page: Pa
 
 /** One page of a root list, in one statement (keyset pagination: stable under inserts). */
 export async function fetchPage<T extends ObjectLiteral>(
-  dataSource: DataSource,
+  db: Db,
   accountId: string,
   list: ListQuery<T>,
   page: PageRequest,
 ): Promise<Page<T>> {
-  const qb = baseQuery(dataSource, accountId, list, page);
+  const qb = baseQuery(db, accountId, list, page);
   for (const column of list.order.columns) qb.addOrderBy(column.sql, list.order.descending ? "DESC" : "ASC");
   const rows = await qb.limit(page.first + 1).getMany();
   return toPage(rows, list, page);
@@ -88,17 +91,17 @@ export async function fetchPage<T extends ObjectLiteral>(
  * statement: a window function keeps the first rows of each parent, so the cost does not grow with parents.
  */
 export async function fetchPagesByParent<T extends ObjectLiteral>(
-  dataSource: DataSource,
+  db: Db,
   accountId: string,
   list: ListQuery<T>,
   page: PageRequest,
   parent: { column: string; read: (row: T) => string | null; ids: readonly string[] },
 ): Promise<Map<string, Page<T>>> {
-  const inner = baseQuery(dataSource, accountId, list, page)
+  const inner = baseQuery(db, accountId, list, page)
     .andWhere(`${ALIAS}.${parent.column} = ANY(:parentIds)`, { parentIds: [...parent.ids] })
     .select(`${ALIAS}.id`, "id")
     .addSelect(`row_number() OVER (PARTITION BY ${ALIAS}.${parent.column} ORDER BY ${orderSql(list.order)})`, "rn");
-  const outer = dataSource
+  const outer = db
     .getRepository(list.entity)
     .createQueryBuilder(ALIAS)
     .where(`${ALIAS}.id IN (SELECT ranked.id FROM (${inner.getQuery()}) ranked WHERE ranked.rn <= :limit)`)

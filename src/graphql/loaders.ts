@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { DataSource, ObjectLiteral } from "typeorm";
+import { ObjectLiteral } from "typeorm";
 import { ClassType } from "type-graphql";
 import {
   Instance,
@@ -10,7 +10,7 @@ import {
 import { InstanceState } from "../entities/states";
 import { TemplateFacts } from "../domain";
 import { Page } from "./connection";
-import { fetchPagesByParent, ListQuery } from "./lists";
+import { Db, fetchPagesByParent, ListQuery } from "./lists";
 import { PageRequest } from "./page-args";
 import { visibleRowsSql } from "./scope";
 
@@ -39,7 +39,7 @@ export class Loaders {
   private readonly pageLoaders = new Map<string, DataLoader<string, Page<unknown>>>();
 
   constructor(
-    readonly dataSource: DataSource,
+    readonly db: Db,
     readonly accountId: string,
   ) {}
 
@@ -48,7 +48,7 @@ export class Loaders {
     let loader = this.byIdLoaders.get(entity);
     if (!loader) {
       loader = new DataLoader<string, T | null>(async (ids) => {
-        const qb = this.dataSource
+        const qb = this.db
           .getRepository(entity)
           .createQueryBuilder("t")
           .where("t.id = ANY(:ids)", { ids: [...ids] })
@@ -79,7 +79,7 @@ export class Loaders {
 
   /** The settings of MCIs, by MCI id. */
   readonly settingsByMultiCloudImage = new DataLoader<string, MultiCloudImageSetting[]>(async (ids) => {
-    const rows = await this.dataSource
+    const rows = await this.db
       .getRepository(MultiCloudImageSetting)
       .createQueryBuilder("s")
       .where("s.multi_cloud_image_id = ANY(:ids)", { ids: [...ids] })
@@ -93,7 +93,7 @@ export class Loaders {
   readonly templates = new DataLoader<string, TemplateWithMcis | null>(async (ids) => {
     const [templates, memberships] = await Promise.all([
       this.many(ServerTemplate, ids),
-      this.dataSource
+      this.db
         .getRepository(ServerTemplateMultiCloudImage)
         .createQueryBuilder("m")
         .where("m.server_template_id = ANY(:ids)", { ids: [...ids] })
@@ -122,7 +122,7 @@ export class Loaders {
 
   /** A server's current instance: the one that is not terminated (the database allows at most one). */
   readonly currentInstanceByServer = new DataLoader<string, Instance | null>(async (ids) => {
-    const rows = await this.dataSource
+    const rows = await this.db
       .getRepository(Instance)
       .createQueryBuilder("i")
       .where("i.server_id = ANY(:ids)", { ids: [...ids] })
@@ -143,7 +143,7 @@ export class Loaders {
     let loader = this.pageLoaders.get(key);
     if (!loader) {
       loader = new DataLoader(async (ids) => {
-        const pages = await fetchPagesByParent(this.dataSource, this.accountId, list, page, { ...parent, ids });
+        const pages = await fetchPagesByParent(this.db, this.accountId, list, page, { ...parent, ids });
         return ids.map((id) => pages.get(id) as Page<unknown>);
       });
       this.pageLoaders.set(key, loader);
