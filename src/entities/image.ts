@@ -1,4 +1,4 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from "typeorm";
 import { CpuArchitecture, ImageVisibility } from "../domain";
 import { Node } from "../graphql/node";
@@ -36,6 +36,7 @@ export class Image extends Node {
   @CreateDateColumn({ name: "created_at", type: "timestamptz", precision: 3 })
   createdAt: Date;
 
+  @Field(() => Int, { description: "Increases with every change; pass it as expectedVersion to update safely." })
   @VersionColumn({ type: "int" })
   version: number;
 }

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from "typeorm";
 import { ImageSource } from "../domain";
 import { Node } from "../graphql/node";
@@ -66,6 +66,7 @@ export class Instance extends Node {
   @Column({ type: "timestamptz", name: "terminated_at", precision: 3, nullable: true })
   terminatedAt: Date | null;
 
+  @Field(() => Int, { description: "Increases with every change; pass it as expectedVersion to update safely." })
   @VersionColumn({ type: "int" })
   version: number;
 }

@@ -1,4 +1,4 @@
-import { Field, InterfaceType } from "type-graphql";
+import { Field, Int, InterfaceType } from "type-graphql";
 import { Column, CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
 import { Node } from "../graphql/node";
 
@@ -47,6 +47,7 @@ export abstract class Launchable extends Node {
   @UpdateDateColumn({ name: "updated_at", type: "timestamptz", precision: 3 })
   updatedAt: Date;
 
+  @Field(() => Int, { description: "Increases with every change; pass it as expectedVersion to update safely." })
   @VersionColumn({ type: "int" })
   version: number;
 }

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
 import { Node } from "../graphql/node";
 
@@ -30,6 +30,7 @@ export class MultiCloudImage extends Node {
   @UpdateDateColumn({ name: "updated_at", type: "timestamptz", precision: 3 })
   updatedAt: Date;
 
+  @Field(() => Int, { description: "Increases with every change; pass it as expectedVersion to update safely." })
   @VersionColumn({ type: "int" })
   version: number;
 }

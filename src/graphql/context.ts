@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
 import { Launchable } from "../entities/launchable";
+import { CloudProvider } from "../services/cloud-provider";
 import { Loaders } from "./loaders";
 import { createResolutionLoader, Resolution } from "./resolution-loader";
 
@@ -10,9 +11,10 @@ export interface Context {
   dataSource: DataSource;
   loaders: Loaders;
   resolutions: DataLoader<Launchable, Resolution, string>;
+  provider: CloudProvider;
 }
 
-export function createContext(dataSource: DataSource, accountId: string): Context {
+export function createContext(dataSource: DataSource, accountId: string, provider: CloudProvider): Context {
   const loaders = new Loaders(dataSource, accountId);
-  return { accountId, dataSource, loaders, resolutions: createResolutionLoader(loaders) };
+  return { accountId, dataSource, loaders, resolutions: createResolutionLoader(loaders), provider };
 }

@@ -6,6 +6,7 @@ import express from "express";
 import { DataSource } from "typeorm";
 import { Context, createContext } from "../graphql/context";
 import { getSchema } from "../graphql/schema";
+import { CloudProvider, SimulatedCloudProvider } from "../services/cloud-provider";
 import { formatError } from "./format-error";
 
 export interface AppOptions {
@@ -13,6 +14,8 @@ export interface AppOptions {
   production: boolean;
   /** The account requests act as, until authentication exists. */
   accountId: string;
+  /** Starts and stops machines; the simulated provider unless told otherwise. */
+  provider?: CloudProvider;
 }
 
 export interface App {
@@ -24,6 +27,7 @@ export interface App {
 
 /** The HTTP server: GraphQL at /graphql (the playground on GET from a browser), health probes beside it. */
 export async function createApp(options: AppOptions): Promise<App> {
+  const provider = options.provider ?? new SimulatedCloudProvider();
   const app = express();
   const server = http.createServer(app);
   const apollo = new ApolloServer<Context>({
@@ -50,7 +54,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     "/graphql",
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async () => createContext(options.dataSource, options.accountId),
+      context: async () => createContext(options.dataSource, options.accountId, provider),
     }),
   );
 

@@ -6,6 +6,11 @@ import { NodeResolver } from "./node.resolver";
 import { ServerArrayResolver } from "./server-array.resolver";
 import { ServerTemplateResolver } from "./server-template.resolver";
 import { ServerResolver } from "./server.resolver";
+import { ServerMutations } from "./server.mutations";
+import { CatalogMutations } from "./catalog.mutations";
+import { DesignMutations } from "./design.mutations";
+import { DeploymentMutations } from "./deployment.mutations";
+import { ServerArrayMutations } from "./server-array.mutations";
 
 export const resolvers = [
   NodeResolver,
@@ -19,4 +24,9 @@ export const resolvers = [
   ServerResolver,
   ServerArrayResolver,
   InstanceResolver,
+  ServerMutations,
+  CatalogMutations,
+  DesignMutations,
+  DeploymentMutations,
+  ServerArrayMutations,
 ] as const;

@@ -1,0 +1,48 @@
+import DataLoader from "dataloader";
+import { DataSource, EntityManager } from "typeorm";
+import { Launchable } from "../entities/launchable";
+import { Loaders } from "../graphql/loaders";
+import { createResolutionLoader, Resolution } from "../graphql/resolution-loader";
+import { CloudProvider } from "./cloud-provider";
+import { refusalForConstraint } from "./constraint-errors";
+import { Refusal, UserError } from "./user-error";
+
+/** What a write works with: one transaction, and loaders that read through it. */
+export interface Work {
+  manager: EntityManager;
+  accountId: string;
+  loaders: Loaders;
+  resolutions: DataLoader<Launchable, Resolution, string>;
+  provider: CloudProvider;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+
+/**
+ * Runs one use case in one transaction. A Refusal rolls everything back and becomes the outcome's errors;
+ * any other exception rolls back and propagates (a bug or an outage, not the client's doing).
+ */
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  accountId: string,
+  provider: CloudProvider,
+  useCase: (work: Work) => Promise<T>,
+): Promise<Outcome<T>> {
+  try {
+    const value = await dataSource.transaction(async (manager) => {
+      const loaders = new Loaders(manager, accountId);
+      return useCase({ manager, accountId, loaders, resolutions: createResolutionLoader(loaders), provider });
+    });
+    return { ok: true, value };
+  } catch (error) {
+    const refusal = error instanceof Refusal ? error : refusalForConstraint(error);
+    if (refusal) return { ok: false, errors: refusal.errors };
+    throw error;
+  }
+}
+
+/** A fresh resolution for a launchable whose settings this transaction has just changed. */
+export function resolveNow(work: Work, launchable: Launchable): Promise<Resolution> {
+  work.resolutions.clear(launchable);
+  return work.resolutions.load(launchable);
+}
