@@ -1,4 +1,5 @@
 import { Account } from "./account";
+import { ApiToken } from "./api-token";
 import { Cloud } from "./cloud";
 import { Deployment } from "./deployment";
 import { Image } from "./image";
@@ -10,9 +11,11 @@ import { Server } from "./server";
 import { ServerArray } from "./server-array";
 import { ServerTemplate } from "./server-template";
 import { ServerTemplateMultiCloudImage } from "./server-template-multi-cloud-image";
+import { User } from "./user";
 
 export {
   Account,
+  ApiToken,
   Cloud,
   Deployment,
   Image,
@@ -24,11 +27,13 @@ export {
   ServerArray,
   ServerTemplate,
   ServerTemplateMultiCloudImage,
+  User,
 };
 
 /** Every entity, for the data source. */
 export const entities = [
   Account,
+  ApiToken,
   Cloud,
   Deployment,
   Image,
@@ -40,4 +45,5 @@ export const entities = [
   ServerArray,
   ServerTemplate,
   ServerTemplateMultiCloudImage,
+  User,
 ];

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
+import { Viewer } from "../auth/viewer";
 import { Launchable } from "../entities/launchable";
 import { CloudProvider } from "../services/cloud-provider";
 import { Loaders } from "./loaders";
@@ -7,6 +8,9 @@ import { createResolutionLoader, Resolution } from "./resolution-loader";
 
 /** What every resolver of one request shares: who asks, and the request's loaders. */
 export interface Context {
+  /** The authenticated caller. */
+  viewer: Viewer;
+  /** The caller's account: every read and write is confined to it. */
   accountId: string;
   dataSource: DataSource;
   loaders: Loaders;
@@ -14,7 +18,8 @@ export interface Context {
   provider: CloudProvider;
 }
 
-export function createContext(dataSource: DataSource, accountId: string, provider: CloudProvider): Context {
+export function createContext(dataSource: DataSource, viewer: Viewer, provider: CloudProvider): Context {
+  const { accountId } = viewer;
   const loaders = new Loaders(dataSource, accountId);
-  return { accountId, dataSource, loaders, resolutions: createResolutionLoader(loaders), provider };
+  return { viewer, accountId, dataSource, loaders, resolutions: createResolutionLoader(loaders), provider };
 }

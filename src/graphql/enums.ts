@@ -8,6 +8,7 @@ import {
   ResolutionLevel,
 } from "../domain";
 import { InstanceState, ServerArrayState, ServerState } from "../entities/states";
+import { Role } from "../auth/roles";
 
 registerEnumType(CpuArchitecture, {
   name: "CpuArchitecture",
@@ -103,5 +104,16 @@ registerEnumType(ServerArrayState, {
   valuesConfig: {
     ENABLED: { description: "The array may launch instances, up to its maximum." },
     DISABLED: { description: "The array launches nothing; running instances stay." },
+  },
+});
+
+registerEnumType(Role, {
+  name: "Role",
+  description: "What a user may do in an account. Every role may read the account.",
+  valuesConfig: {
+    OBSERVER: { description: "Reads everything of the account." },
+    ACTOR: { description: "Deployments, servers and arrays: create, edit, launch, terminate." },
+    DESIGNER: { description: "MultiCloud Images, ServerTemplates and private images." },
+    ADMIN: { description: "Users, API tokens, clouds, instance types and public images." },
   },
 });

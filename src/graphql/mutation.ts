@@ -3,6 +3,8 @@ import { ClassType, Field, ObjectType, registerEnumType } from "type-graphql";
 import { inTransaction, Work } from "../services/unit-of-work";
 import { UserErrorCode } from "../services/user-error";
 import { Context } from "./context";
+import { Loaders } from "./loaders";
+import { createResolutionLoader } from "./resolution-loader";
 
 registerEnumType(UserErrorCode, {
   name: "UserErrorCode",
@@ -62,6 +64,10 @@ export async function runMutation<T extends object>(
   ctx: Context,
   useCase: (work: Work) => Promise<T>,
 ): Promise<Partial<T> & { userErrors: UserError[] }> {
-  const outcome = await inTransaction(ctx.dataSource, ctx.accountId, ctx.provider, useCase);
+  const outcome = await inTransaction(ctx.dataSource, ctx.viewer, ctx.provider, useCase);
+  // The payload's nested fields must show the data as this mutation left it, not as the request's loaders
+  // cached it before (a document may hold several mutations): start the request's caches afresh.
+  ctx.loaders = new Loaders(ctx.dataSource, ctx.accountId);
+  ctx.resolutions = createResolutionLoader(ctx.loaders);
   return outcome.ok ? { ...outcome.value, userErrors: [] } : ({ userErrors: outcome.errors } as Partial<T> & { userErrors: UserError[] });
 }

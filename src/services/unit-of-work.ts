@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import { DataSource, EntityManager } from "typeorm";
+import { Viewer } from "../auth/viewer";
 import { Launchable } from "../entities/launchable";
 import { Loaders } from "../graphql/loaders";
 import { createResolutionLoader, Resolution } from "../graphql/resolution-loader";
@@ -10,6 +11,8 @@ import { Refusal, UserError } from "./user-error";
 /** What a write works with: one transaction, and loaders that read through it. */
 export interface Work {
   manager: EntityManager;
+  /** Who asks; use cases with finer permission rules than MUTATION_ROLES check them here. */
+  viewer: Viewer;
   accountId: string;
   loaders: Loaders;
   resolutions: DataLoader<Launchable, Resolution, string>;
@@ -24,14 +27,15 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError
  */
 export async function inTransaction<T>(
   dataSource: DataSource,
-  accountId: string,
+  viewer: Viewer,
   provider: CloudProvider,
   useCase: (work: Work) => Promise<T>,
 ): Promise<Outcome<T>> {
   try {
     const value = await dataSource.transaction(async (manager) => {
+      const { accountId } = viewer;
       const loaders = new Loaders(manager, accountId);
-      return useCase({ manager, accountId, loaders, resolutions: createResolutionLoader(loaders), provider });
+      return useCase({ manager, viewer, accountId, loaders, resolutions: createResolutionLoader(loaders), provider });
     });
     return { ok: true, value };
   } catch (error) {

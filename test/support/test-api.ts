@@ -1,5 +1,7 @@
 import { DataSource } from "typeorm";
-import { DEMO_ACCOUNT_ID } from "../../src/db/demo-account";
+import { ALL_ROLES, Role } from "../../src/auth/roles";
+import { DEMO_ACCOUNT_ID, DEMO_ACCOUNT_NAME } from "../../src/db/demo-account";
+import { bootstrapToken } from "../../src/services/api-tokens";
 import { seedDemoData } from "../../src/db/seed";
 import { App, createApp } from "../../src/http/app";
 import { QueryCounter } from "../../src/db/query-counter";
@@ -16,6 +18,10 @@ export interface TestApi {
   dataSource: DataSource;
   queries: QueryCounter;
   database: TestDatabase;
+  /** A token of the demo account with every role; graphql() and data() send it unless told otherwise. */
+  token: string;
+  /** A new token for a user with these roles in an account (created if needed). */
+  tokenFor(options: { roles: Role[]; account?: string; user?: string }): Promise<string>;
   /** Posts one GraphQL operation and returns the parsed body. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Like graphql, but fails the test on any error and returns `data`. */
@@ -26,17 +32,28 @@ export interface TestApi {
 export async function startTestApi(options: { seed?: boolean; production?: boolean } = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   if (options.seed ?? true) await seedDemoData(database.dataSource);
+  const tokenFor = async ({ roles, account = DEMO_ACCOUNT_NAME, user }: { roles: Role[]; account?: string; user?: string }) =>
+    (
+      await database.dataSource.transaction((manager) =>
+        bootstrapToken(manager, {
+          accountName: account,
+          accountId: account === DEMO_ACCOUNT_NAME ? DEMO_ACCOUNT_ID : undefined,
+          userName: user ?? `${account}-${roles.join("-").toLowerCase() || "none"}`,
+          roles,
+        }),
+      )
+    ).token;
+  const token = await tokenFor({ roles: ALL_ROLES, user: "test-admin" });
   const app: App = await createApp({
     dataSource: database.dataSource,
     production: options.production ?? false,
-    accountId: DEMO_ACCOUNT_ID,
   });
   const port = await app.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}/graphql`;
   const graphql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse;
@@ -46,6 +63,8 @@ export async function startTestApi(options: { seed?: boolean; production?: boole
     dataSource: database.dataSource,
     queries: database.queries,
     database,
+    token,
+    tokenFor,
     graphql,
     async data(query, variables, headers) {
       const body = await graphql(query, variables, headers);

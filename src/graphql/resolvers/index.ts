@@ -3,6 +3,7 @@ import { DeploymentResolver } from "./deployment.resolver";
 import { InstanceResolver } from "./instance.resolver";
 import { MultiCloudImageResolver, MultiCloudImageSettingResolver } from "./multi-cloud-image.resolver";
 import { NodeResolver } from "./node.resolver";
+import { AuthResolver } from "./auth.resolver";
 import { ServerArrayResolver } from "./server-array.resolver";
 import { ServerTemplateResolver } from "./server-template.resolver";
 import { ServerResolver } from "./server.resolver";
@@ -11,9 +12,17 @@ import { CatalogMutations } from "./catalog.mutations";
 import { DesignMutations } from "./design.mutations";
 import { DeploymentMutations } from "./deployment.mutations";
 import { ServerArrayMutations } from "./server-array.mutations";
+import { DeploymentImageSummaryResolver } from "./image-summary.resolver";
+import { ImageWhereUsedResolver, MultiCloudImageWhereUsedResolver } from "./where-used.resolver";
+import { PreviewResolver } from "./preview.resolver";
 
 export const resolvers = [
+  DeploymentImageSummaryResolver,
+  ImageWhereUsedResolver,
+  MultiCloudImageWhereUsedResolver,
+  PreviewResolver,
   NodeResolver,
+  AuthResolver,
   CloudResolver,
   ImageResolver,
   InstanceTypeResolver,
