@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-g
 import { Cloud, Image, InstanceType, MultiCloudImage, MultiCloudImageSetting } from "../../entities";
 import { connectionOf, Page } from "../connection";
 import { Context } from "../context";
+import { ListOrderInput, MultiCloudImageFilter, namedList } from "../filters";
 import { fetchPage } from "../lists";
 import { lists } from "../list-queries";
 import { loadByGlobalId } from "../lookup";
@@ -11,9 +12,18 @@ const MultiCloudImageConnection = connectionOf(MultiCloudImage);
 
 @Resolver(() => MultiCloudImage)
 export class MultiCloudImageResolver {
-  @Query(() => MultiCloudImageConnection, { description: "Your account's MultiCloud Images, by name." })
-  multiCloudImages(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Page<MultiCloudImage>> {
-    return fetchPage(ctx.dataSource, ctx.accountId, lists.multiCloudImages, pageRequest(page));
+  @Query(() => MultiCloudImageConnection, {
+    description: "Your account's MultiCloud Images, by name unless orderBy says otherwise. One SQL statement per page.",
+  })
+  multiCloudImages(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("filter", () => MultiCloudImageFilter, { nullable: true, description: "Only the items that match." })
+    filter: MultiCloudImageFilter | null,
+    @Arg("orderBy", () => ListOrderInput, { nullable: true, description: "The order; by name when omitted." })
+    orderBy: ListOrderInput | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<MultiCloudImage>> {
+    return fetchPage(ctx.dataSource, ctx.accountId, namedList(lists.multiCloudImages, filter, orderBy), pageRequest(page));
   }
 
   @Query(() => MultiCloudImage, { nullable: true, description: "One MultiCloud Image by global id." })

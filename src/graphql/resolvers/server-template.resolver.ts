@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-g
 import { MultiCloudImage, ServerTemplate } from "../../entities";
 import { connectionOf, Page } from "../connection";
 import { Context } from "../context";
+import { ListOrderInput, ServerTemplateFilter, namedList } from "../filters";
 import { fetchPage } from "../lists";
 import { lists } from "../list-queries";
 import { loadByGlobalId } from "../lookup";
@@ -11,9 +12,18 @@ const ServerTemplateConnection = connectionOf(ServerTemplate);
 
 @Resolver(() => ServerTemplate)
 export class ServerTemplateResolver {
-  @Query(() => ServerTemplateConnection, { description: "Your account's ServerTemplates, by name." })
-  serverTemplates(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Page<ServerTemplate>> {
-    return fetchPage(ctx.dataSource, ctx.accountId, lists.serverTemplates, pageRequest(page));
+  @Query(() => ServerTemplateConnection, {
+    description: "Your account's ServerTemplates, by name unless orderBy says otherwise. One SQL statement per page.",
+  })
+  serverTemplates(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("filter", () => ServerTemplateFilter, { nullable: true, description: "Only the items that match." })
+    filter: ServerTemplateFilter | null,
+    @Arg("orderBy", () => ListOrderInput, { nullable: true, description: "The order; by name when omitted." })
+    orderBy: ListOrderInput | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<ServerTemplate>> {
+    return fetchPage(ctx.dataSource, ctx.accountId, namedList(lists.serverTemplates, filter, orderBy), pageRequest(page));
   }
 
   @Query(() => ServerTemplate, { nullable: true, description: "One ServerTemplate by global id." })

@@ -4,6 +4,7 @@ import { Instance, Server } from "../../entities";
 import { ServerState } from "../../entities/states";
 import { connectionOf, Page } from "../connection";
 import { Context } from "../context";
+import { ListOrderInput, ServerFilter, serverList, SERVERS_DESCRIPTION } from "../filters";
 import { fetchPage } from "../lists";
 import { lists } from "../list-queries";
 import { loadByGlobalId } from "../lookup";
@@ -15,9 +16,15 @@ const InstanceConnection = connectionOf(Instance);
 
 @Resolver(() => Server)
 export class ServerResolver extends launchableFields(Server, "server") {
-  @Query(() => ServerConnection, { description: "Every server of your account, by name." })
-  servers(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Page<Server>> {
-    return fetchPage(ctx.dataSource, ctx.accountId, lists.servers, pageRequest(page));
+  @Query(() => ServerConnection, { description: SERVERS_DESCRIPTION("Every server of your account") })
+  servers(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("filter", () => ServerFilter, { nullable: true, description: "Only the servers that match." }) filter: ServerFilter | null,
+    @Arg("orderBy", () => ListOrderInput, { nullable: true, description: "The order; by name when omitted." })
+    orderBy: ListOrderInput | null,
+    @Ctx() ctx: Context,
+  ): Promise<Page<Server>> {
+    return fetchPage(ctx.dataSource, ctx.accountId, serverList(ctx, lists.servers, filter, orderBy), pageRequest(page));
   }
 
   @Query(() => Server, { nullable: true, description: "One server by global id." })
