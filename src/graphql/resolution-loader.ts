@@ -6,7 +6,7 @@ import {
   MultiCloudImageWithSettings,
   resolveLaunch,
 } from "../domain";
-import { Cloud, Image, InstanceType, MultiCloudImage, MultiCloudImageSetting, ServerArray } from "../entities";
+import { Cloud, Image, InstanceType, MultiCloudImage, ServerArray } from "../entities";
 import { Launchable } from "../entities/launchable";
 import { Loaders } from "./loaders";
 
@@ -27,11 +27,11 @@ const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is st
 export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable, Resolution, string> {
   return new DataLoader<Launchable, Resolution, string>(
     async (launchables) => {
-      const [templates] = await Promise.all([
+      // Prime the caches in one batch each; the lookups below then read from them.
+      await Promise.all([
         loaders.templates.loadMany(unique(launchables.map((l) => l.serverTemplateId))),
         loaders.many(Cloud, unique(launchables.map((l) => l.cloudId))),
       ]);
-      void templates;
       const templateOf = async (l: Launchable) => {
         const template = await loaders.templates.load(l.serverTemplateId);
         if (!template) throw new Error(`ServerTemplate ${l.serverTemplateId} is referenced but not visible`);
@@ -44,6 +44,8 @@ export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable,
         loaders.settingsByMultiCloudImage.loadMany(mciIds),
       ]);
       const settingRows = settings.flatMap((rows) => (rows instanceof Error ? [] : rows));
+      // Matched by id, not by position: `mcis` leaves out what the account cannot see.
+      const settingsOf = (mciId: string) => settingRows.filter((s) => s.multiCloudImageId === mciId);
       const [images, instanceTypes] = await Promise.all([
         loaders.many(Image, unique([...launchables.map((l) => l.imageId), ...settingRows.map((s) => s.imageId)])),
         loaders.many(
@@ -54,11 +56,11 @@ export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable,
       const imageById = new Map(images.map((row) => [row.id, row]));
       const typeById = new Map(instanceTypes.map((row) => [row.id, row]));
       const loaded = new Map<string, LoadedMci>(
-        mcis.map((mci, i) => [
+        mcis.map((mci) => [
           mci.id,
           {
             multiCloudImage: mci,
-            settings: (settings[i] as MultiCloudImageSetting[]).map((s) => ({
+            settings: settingsOf(mci.id).map((s) => ({
               cloudId: s.cloudId,
               image: must(imageById.get(s.imageId), "Image", s.imageId),
               instanceType: must(typeById.get(s.instanceTypeId), "InstanceType", s.instanceTypeId),

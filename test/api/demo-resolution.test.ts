@@ -14,12 +14,13 @@ let servers: Record<string, any>;
 
 beforeAll(async () => {
   api = await startTestApi();
+  // Pages no larger than the demo needs: the API refuses operations that could cost too much.
   const data = await api.data(`{
-    deployments {
+    deployments(first: 5) {
       nodes {
         name
-        servers { nodes { ${SERVER_FIELDS} } }
-        serverArrays {
+        servers(first: 20) { nodes { ${SERVER_FIELDS} } }
+        serverArrays(first: 5) {
           nodes {
             id
             name
@@ -34,7 +35,7 @@ beforeAll(async () => {
             effectiveInstanceType { name }
             effectiveMultiCloudImage { name }
             imageResolution { ${RESOLUTION} }
-            instances {
+            instances(first: 10) {
               nodes {
                 name
                 image { resourceUid cpuArchitecture }

@@ -39,7 +39,7 @@ const QUERY = `{
 async function snapshot() {
   const data = await api.data(QUERY);
   return {
-    servers: byName<any>(data.servers.nodes),
+    servers: byName(data.servers.nodes),
     workers: data.serverArrays.nodes[0],
     defaultMci: data.serverTemplates.nodes[0].defaultMultiCloudImage.name,
   };

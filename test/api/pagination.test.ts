@@ -121,9 +121,7 @@ describe("a nested connection", () => {
   it("pages each parent on its own: the same `first` under several deployments", async () => {
     const data = await api.data(`{ deployments { nodes { name servers(first: 3) { ${PAGE} } } } }`);
     const pages = Object.fromEntries(data.deployments.nodes.map((d: any) => [d.name, d.servers]));
-    expect(Object.keys(pages)).toEqual(["paged deployment 01", "Production", "tiny deployment 01"].sort((a, b) =>
-      data.deployments.nodes.findIndex((d: any) => d.name === a) - data.deployments.nodes.findIndex((d: any) => d.name === b),
-    ));
+    expect(Object.keys(pages).sort()).toEqual(["Production", "paged deployment 01", "tiny deployment 01"].sort());
     expect(pages["Production"].nodes.map((n: any) => n.name)).toEqual(["app-1", "audit-1", "batch-1"]);
     expect(pages["Production"].pageInfo.hasNextPage).toBe(true);
     expect(pages["paged deployment 01"].nodes.map((n: any) => n.name)).toEqual(["paged-0001", "paged-0002", "paged-0003"]);
@@ -190,12 +188,35 @@ describe("page arguments no page can answer", () => {
     await expectBadInput(ROOT, { after }, ["servers"]);
   });
 
-  // BUG (src/graphql/lists.ts, baseQuery): a cursor of the right shape whose values are not of the sort
-  // columns' types (here an id that is not a uuid) is sent to PostgreSQL, which refuses the uuid cast
-  // (22P02); the client gets INTERNAL_SERVER_ERROR with the database message instead of BAD_USER_INPUT.
-  // page-args.ts says `after` that is "not a cursor this API gave out" is refused as bad input.
-  it.fails("after: a forged cursor whose id is not a uuid is BAD_USER_INPUT", async () => {
-    await expectBadInput(ROOT, { after: encode(["web-1", "not-a-uuid"]) }, ["servers"]);
+  /** A cursor the API gave out, with its last value (the row id) or first sort value replaced. */
+  async function forged(list: "servers" | "instances", replace: (values: unknown[]) => unknown[]): Promise<string> {
+    const query =
+      list === "servers"
+        ? `{ servers(first: 1) { pageInfo { endCursor } } }`
+        : `{ serverArrays { nodes { instances(first: 1) { pageInfo { endCursor } } } } }`;
+    const data = await api.data(query);
+    const cursor = list === "servers" ? data.servers.pageInfo.endCursor : data.serverArrays.nodes[0].instances.pageInfo.endCursor;
+    return encode(replace(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))));
+  }
+
+  // These were a bug at commit ad309d8 (src/graphql/lists.ts sent the cursor's values to PostgreSQL unchecked:
+  // "invalid input syntax for type uuid", a top-level INTERNAL_SERVER_ERROR instead of BAD_USER_INPUT; and a
+  // cursor of another list was silently misread). The lists.ts change in progress checks cursors first.
+  it("after: a real cursor whose id was replaced by a non-uuid is BAD_USER_INPUT", async () => {
+    const after = await forged("servers", (values) => [...values.slice(0, -1), "not-a-uuid"]);
+    await expectBadInput(ROOT, { after }, ["servers"]);
+  });
+
+  it("after: an instances cursor whose launch time was replaced by a non-time is BAD_USER_INPUT", async () => {
+    const time = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v);
+    const after = await forged("instances", (values) => values.map((v) => (time(v) ? "not-a-time" : v)));
+    const body = await api.graphql(`query ($after: String) { serverArrays { nodes { instances(after: $after) { nodes { id } } } } }`, { after });
+    expect(body.errors?.[0]?.extensions?.code, JSON.stringify(body)).toBe("BAD_USER_INPUT");
+  });
+
+  it("after: a cursor of another list (deployments) is BAD_USER_INPUT on servers", async () => {
+    const data = await api.data(`{ deployments(first: 1) { pageInfo { endCursor } } }`);
+    await expectBadInput(ROOT, { after: data.deployments.pageInfo.endCursor }, ["servers"]);
   });
 
   it("a garbage `after` on a nested connection is BAD_USER_INPUT too", async () => {
