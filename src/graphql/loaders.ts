@@ -3,6 +3,7 @@ import { ObjectLiteral } from "typeorm";
 import { ClassType } from "type-graphql";
 import {
   Instance,
+  MultiCloudImage,
   MultiCloudImageSetting,
   ServerTemplate,
   ServerTemplateMultiCloudImage,
@@ -89,24 +90,35 @@ export class Loaders {
     return groupBy(rows, (row) => row.multiCloudImageId, ids);
   });
 
-  /** Templates with their published MCIs (in publishing order) and default. */
+  /**
+   * Templates with their published MCIs (in publishing order) and default: one statement, the memberships
+   * aggregated beside each template row. Also fills the ServerTemplate loader.
+   */
   readonly templates = new DataLoader<string, TemplateWithMcis | null>(async (ids) => {
-    const [templates, memberships] = await Promise.all([
-      this.many(ServerTemplate, ids),
-      this.db
-        .getRepository(ServerTemplateMultiCloudImage)
-        .createQueryBuilder("m")
-        .where("m.server_template_id = ANY(:ids)", { ids: [...ids] })
-        .orderBy("m.position")
-        .addOrderBy("m.multi_cloud_image_id")
-        .getMany(),
-    ]);
-    const grouped = groupBy(memberships, (m) => m.serverTemplateId, ids);
-    const found = new Map(templates.map((template) => [template.id, template]));
-    return ids.map((id, i) => {
+    const qb = this.db
+      .getRepository(ServerTemplate)
+      .createQueryBuilder("t")
+      .addSelect(
+        `(SELECT coalesce(json_agg(json_build_object('multiCloudImageId', m.multi_cloud_image_id, 'isDefault', m.is_default,
+                   'position', m.position) ORDER BY m.position, m.multi_cloud_image_id), '[]'::json)
+            FROM server_template_multi_cloud_image m WHERE m.server_template_id = t.id)`,
+        "t_memberships",
+      )
+      .where("t.id = ANY(:ids)", { ids: [...ids] })
+      .setParameter("accountId", this.accountId);
+    const scope = visibleRowsSql(ServerTemplate, "t");
+    if (scope) qb.andWhere(scope);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const membershipsOf = new Map<string, { multiCloudImageId: string; isDefault: boolean; position: number }[]>(
+      raw.map((row) => [row.t_id, row.t_memberships]),
+    );
+    const found = new Map(entities.map((template) => [template.id, template]));
+    const rows = this.db.getRepository(ServerTemplateMultiCloudImage);
+    return ids.map((id) => {
       const template = found.get(id);
       if (!template) return null;
-      const own = grouped[i];
+      this.byId(ServerTemplate).prime(id, template);
+      const own = (membershipsOf.get(id) ?? []).map((m) => rows.create({ serverTemplateId: id, ...m }));
       return {
         template,
         memberships: own,
@@ -117,6 +129,43 @@ export class Loaders {
           defaultMultiCloudImageId: own.find((m) => m.isDefault)?.multiCloudImageId ?? null,
         },
       };
+    });
+  });
+
+  /**
+   * MCIs with their settings (by cloud id) in one statement, for the resolution rules; fills the MultiCloudImage
+   * and settings loaders too. Null for an MCI this account cannot see.
+   */
+  readonly multiCloudImagesWithSettings = new DataLoader<
+    string,
+    { multiCloudImage: MultiCloudImage; settings: MultiCloudImageSetting[] } | null
+  >(async (ids) => {
+    const qb = this.db
+      .getRepository(MultiCloudImage)
+      .createQueryBuilder("t")
+      .addSelect(
+        `(SELECT coalesce(json_agg(json_build_object('id', s.id, 'cloudId', s.cloud_id, 'imageId', s.image_id,
+                   'instanceTypeId', s.instance_type_id) ORDER BY s.cloud_id), '[]'::json)
+            FROM multi_cloud_image_setting s WHERE s.multi_cloud_image_id = t.id)`,
+        "t_settings",
+      )
+      .where("t.id = ANY(:ids)", { ids: [...ids] })
+      .setParameter("accountId", this.accountId);
+    const scope = visibleRowsSql(MultiCloudImage, "t");
+    if (scope) qb.andWhere(scope);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const settingsOf = new Map<string, { id: string; cloudId: string; imageId: string; instanceTypeId: string }[]>(
+      raw.map((row) => [row.t_id, row.t_settings]),
+    );
+    const found = new Map(entities.map((mci) => [mci.id, mci]));
+    const settingRows = this.db.getRepository(MultiCloudImageSetting);
+    return ids.map((id) => {
+      const multiCloudImage = found.get(id);
+      if (!multiCloudImage) return null;
+      const settings = (settingsOf.get(id) ?? []).map((s) => settingRows.create({ ...s, multiCloudImageId: id }));
+      this.byId(MultiCloudImage).prime(id, multiCloudImage);
+      this.settingsByMultiCloudImage.prime(id, settings);
+      return { multiCloudImage, settings };
     });
   });
 

@@ -6,7 +6,7 @@ import {
   MultiCloudImageWithSettings,
   resolveLaunch,
 } from "../domain";
-import { Cloud, Image, InstanceType, MultiCloudImage, ServerArray } from "../entities";
+import { Cloud, Image, InstanceType, MultiCloudImage, MultiCloudImageSetting, ServerArray } from "../entities";
 import { Launchable } from "../entities/launchable";
 import { Loaders } from "./loaders";
 
@@ -39,13 +39,14 @@ export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable,
       };
       const facts = await Promise.all(launchables.map(templateOf));
       const mciIds = unique(launchables.flatMap((l, i) => multiCloudImageIdsInChain(l, facts[i])));
-      const [mcis, settings] = await Promise.all([
-        loaders.many(MultiCloudImage, mciIds),
-        loaders.settingsByMultiCloudImage.loadMany(mciIds),
-      ]);
-      const settingRows = settings.flatMap((rows) => (rows instanceof Error ? [] : rows));
-      // Matched by id, not by position: `mcis` leaves out what the account cannot see.
-      const settingsOf = (mciId: string) => settingRows.filter((s) => s.multiCloudImageId === mciId);
+      const withSettings = (await loaders.multiCloudImagesWithSettings.loadMany(mciIds)).filter(
+        (found): found is { multiCloudImage: MultiCloudImage; settings: MultiCloudImageSetting[] } =>
+          found !== null && !(found instanceof Error),
+      );
+      const mcis = withSettings.map((found) => found.multiCloudImage);
+      const settingRows = withSettings.flatMap((found) => found.settings);
+      const settingsByMci = new Map(withSettings.map((found) => [found.multiCloudImage.id, found.settings]));
+      const settingsOf = (mciId: string) => settingsByMci.get(mciId) ?? [];
       const [images, instanceTypes] = await Promise.all([
         loaders.many(Image, unique([...launchables.map((l) => l.imageId), ...settingRows.map((s) => s.imageId)])),
         loaders.many(
