@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
+    // Request logs would bury test output; a test that wants them passes its own logger.
+    env: { LOG_LEVEL: "silent" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
