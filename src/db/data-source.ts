@@ -35,6 +35,25 @@ export function postgresOptions(url: string, replicaUrls: string[] = []): DataSo
   };
 }
 
+/** What keepConnectionErrorsHandled needs of a pg pool. */
+interface ClientPool {
+  on(event: "connect", listener: (client: { on(event: "error", listener: (error: Error) => void): unknown }) => void): unknown;
+}
+
+/**
+ * A connection killed just as it opens (a server restarting, pg_terminate_backend) must not crash the process.
+ * pg-pool removes its own error listener when it hands a client out, and TypeORM adds its listener only once
+ * the connection's promise has resolved: a FATAL message arriving in between (in the same network read as the
+ * end of the handshake) was emitted with no listener, an uncaught exception. So every client gets a listener
+ * from the start; queries, TypeORM and the pool still see the error and drop the connection.
+ */
+function keepConnectionErrorsHandled(dataSource: DataSource): void {
+  const driver = dataSource.driver as unknown as { master?: ClientPool; slaves?: ClientPool[] };
+  for (const pool of [driver.master, ...(driver.slaves ?? [])]) {
+    pool?.on("connect", (client) => client.on("error", () => {}));
+  }
+}
+
 /**
  * Opens (does not migrate) the configured database. Embedded PGlite runs in this process behind its own
  * node-postgres adapter, so TypeORM's ordinary postgres driver talks to it over a single connection.
@@ -44,6 +63,7 @@ export async function openDataSource(config: DatabaseConfig): Promise<Database> 
   if (config.kind === "postgres") {
     const dataSource = new DataSource({ ...postgresOptions(config.url, config.replicaUrls), logger: queries });
     await dataSource.initialize();
+    keepConnectionErrorsHandled(dataSource);
     return { dataSource, queries, close: () => dataSource.destroy() };
   }
   if (!config.dataDir.startsWith("memory://")) mkdirSync(config.dataDir, { recursive: true });

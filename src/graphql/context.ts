@@ -15,11 +15,13 @@ export interface Context {
   dataSource: DataSource;
   loaders: Loaders;
   resolutions: DataLoader<Launchable, Resolution, string>;
+  /** Run once the response is sent: releases what the request held beyond its resolvers (see runMutation). */
+  afterResponse: (() => Promise<void>)[];
   provider: CloudProvider;
 }
 
 export function createContext(dataSource: DataSource, viewer: Viewer, provider: CloudProvider): Context {
   const { accountId } = viewer;
   const loaders = new Loaders(dataSource, accountId);
-  return { viewer, accountId, dataSource, loaders, resolutions: createResolutionLoader(loaders), provider };
+  return { viewer, accountId, dataSource, loaders, resolutions: createResolutionLoader(loaders), provider, afterResponse: [] };
 }

@@ -75,7 +75,9 @@ export class Loaders {
   /** Loads rows by id, keeping the ones visible to this account, in the order asked. */
   async many<T extends Identified>(entity: ClassType<T>, ids: readonly string[]): Promise<T[]> {
     const rows = await this.byId(entity).loadMany(ids);
-    return rows.filter((row): row is T => row !== null && !(row instanceof Error));
+    const failed = rows.find((row): row is Error => row instanceof Error);
+    if (failed) throw failed;
+    return rows.filter((row): row is T => row !== null);
   }
 
   /** The settings of MCIs, by MCI id. */

@@ -3,6 +3,7 @@ import { ClassType, Field, ObjectType, registerEnumType } from "type-graphql";
 import { inTransaction, Work } from "../services/unit-of-work";
 import { UserErrorCode } from "../services/user-error";
 import { Context } from "./context";
+import { Db } from "./lists";
 import { Loaders } from "./loaders";
 import { createResolutionLoader } from "./resolution-loader";
 
@@ -66,8 +67,17 @@ export async function runMutation<T extends object>(
 ): Promise<Partial<T> & { userErrors: UserError[] }> {
   const outcome = await inTransaction(ctx.dataSource, ctx.viewer, ctx.provider, useCase);
   // The payload's nested fields must show the data as this mutation left it, not as the request's loaders
-  // cached it before (a document may hold several mutations): start the request's caches afresh.
-  ctx.loaders = new Loaders(ctx.dataSource, ctx.accountId);
+  // cached it before (a document may hold several mutations): start the request's caches afresh. With read
+  // replicas they read from the primary, since a replica may not have the write yet.
+  ctx.loaders = new Loaders(primaryReads(ctx), ctx.accountId);
   ctx.resolutions = createResolutionLoader(ctx.loaders);
   return outcome.ok ? { ...outcome.value, userErrors: [] } : ({ userErrors: outcome.errors } as Partial<T> & { userErrors: UserError[] });
+}
+
+/** Where a payload reads: the data source, or with replicas a primary connection held until the response is sent. */
+function primaryReads(ctx: Context): Db {
+  if (!ctx.dataSource.driver.isReplicated) return ctx.dataSource;
+  const primary = ctx.dataSource.createQueryRunner("master");
+  ctx.afterResponse.push(() => primary.release());
+  return primary.manager;
 }

@@ -40,8 +40,10 @@ export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable,
       const facts = await Promise.all(launchables.map(templateOf));
       const mciIds = unique(launchables.flatMap((l, i) => multiCloudImageIdsInChain(l, facts[i])));
       const withSettings = (await loaders.multiCloudImagesWithSettings.loadMany(mciIds)).filter(
-        (found): found is { multiCloudImage: MultiCloudImage; settings: MultiCloudImageSetting[] } =>
-          found !== null && !(found instanceof Error),
+        (found): found is { multiCloudImage: MultiCloudImage; settings: MultiCloudImageSetting[] } => {
+          if (found instanceof Error) throw found; // a failed load is an outage, never "no such MCI"
+          return found !== null;
+        },
       );
       const mcis = withSettings.map((found) => found.multiCloudImage);
       const settingRows = withSettings.flatMap((found) => found.settings);
@@ -69,20 +71,26 @@ export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable,
           },
         ]),
       );
+      // The rules are pure: launchables with the same kind, template, cloud and overrides resolve alike, and a
+      // fleet has few distinct combinations. Resolve each once and share the (read-only) result.
+      const byInputs = new Map<string, Promise<Resolution>>();
+      const resolve = async (l: Launchable, i: number) =>
+        resolveLaunch({
+          kind: launchableKind(l),
+          cloud: await loaders.require(Cloud, l.cloudId),
+          settings: l,
+          template: facts[i],
+          multiCloudImages: loaded,
+          imageOverride: l.imageId ? must(imageById.get(l.imageId), "Image", l.imageId) : null,
+          instanceTypeOverride: l.instanceTypeId ? must(typeById.get(l.instanceTypeId), "InstanceType", l.instanceTypeId) : null,
+        });
       return Promise.all(
-        launchables.map(async (l, i) =>
-          resolveLaunch({
-            kind: launchableKind(l),
-            cloud: await loaders.require(Cloud, l.cloudId),
-            settings: l,
-            template: facts[i],
-            multiCloudImages: loaded,
-            imageOverride: l.imageId ? must(imageById.get(l.imageId), "Image", l.imageId) : null,
-            instanceTypeOverride: l.instanceTypeId
-              ? must(typeById.get(l.instanceTypeId), "InstanceType", l.instanceTypeId)
-              : null,
-          }),
-        ),
+        launchables.map((l, i) => {
+          const key = [launchableKind(l), l.serverTemplateId, l.cloudId, l.multiCloudImageId, l.imageId, l.instanceTypeId].join(":");
+          let resolution = byInputs.get(key);
+          if (!resolution) byInputs.set(key, (resolution = resolve(l, i)));
+          return resolution;
+        }),
       );
     },
     { cacheKeyFn: (l) => `${launchableKind(l)}:${l.id}` },

@@ -56,13 +56,21 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
               limitName: /depth/i.test(message) ? "maxDepth" : "maxAliases",
             });
           }
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not fit the operation: execution refuses them (BAD_USER_INPUT, HTTP 400) before
+            // anything runs. Thrown from here, they would come out as INTERNAL_SERVER_ERROR with HTTP 500.
+            if (error instanceof GraphQLError) return;
+            throw error;
+          }
           if (cost > limits.maxCost) {
             throw tooComplex(
               `Query cost ${cost} exceeds the limit of ${limits.maxCost}. Ask for smaller pages (first) or fewer fields.`,

@@ -35,6 +35,20 @@ export function refusalForConstraint(error: unknown): Refusal | null {
       userError(UserErrorCode.DEFAULT_REQUIRED, null, "A ServerTemplate with MultiCloud Images must keep exactly one default."),
     ]);
   }
+  if (code === "23514" && constraint === "server_array_instances_within_max") {
+    return new Refusal([
+      userError(UserErrorCode.MAX_INSTANCES_REACHED, "count", "The server array already runs its maxCount of instances; terminate instances or raise maxCount."),
+    ]);
+  }
+  if (code === "23514" && constraint === "server_array_max_count_covers_live") {
+    return new Refusal([
+      userError(UserErrorCode.INVALID_INPUT, "maxCount", "The server array runs more instances than that maxCount; terminate instances first."),
+    ]);
+  }
+  // PostgreSQL text cannot hold the NUL character (U+0000): the input, not the server, is at fault.
+  if (code === "22021" || code === "22P05") {
+    return new Refusal([userError(UserErrorCode.INVALID_INPUT, null, "Text may not contain the NUL character (\\u0000).")]);
+  }
   if (code === "23503") {
     return new Refusal([userError(UserErrorCode.IN_USE, null, "It is still in use by other objects.")]);
   }
