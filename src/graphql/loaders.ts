@@ -185,6 +185,20 @@ export class Loaders {
     return groupBy(rows, (row) => row.multiCloudImageId, ids);
   });
 
+  /**
+   * How many live instances of each array run each image: enough to count drift without loading every
+   * instance (an array may run thousands, all alike).
+   */
+  readonly liveImagesByArray = new DataLoader<string, { imageId: string; count: number }[]>(async (ids) => {
+    const rows: { server_array_id: string; image_id: string; count: string }[] = await this.db.query(
+      `SELECT server_array_id, image_id, count(*) AS count FROM instance
+        WHERE server_array_id = ANY($1) AND state <> 'TERMINATED' GROUP BY server_array_id, image_id`,
+      [[...ids]],
+    );
+    const grouped = groupBy(rows, (row) => row.server_array_id, ids);
+    return grouped.map((group) => group.map((row) => ({ imageId: row.image_id, count: Number(row.count) })));
+  });
+
   /** A server's current instance: the one that is not terminated (the database allows at most one). */
   readonly currentInstanceByServer = new DataLoader<string, Instance | null>(async (ids) => {
     const rows = await this.db

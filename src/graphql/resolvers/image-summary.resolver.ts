@@ -1,6 +1,6 @@
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
 import { hasImageDrift, ImageSource, matchesNextLaunch } from "../../domain";
-import { Deployment, Instance, Server, ServerArray } from "../../entities";
+import { Deployment, Server, ServerArray } from "../../entities";
 import { Context } from "../context";
 import "../enums";
 
@@ -70,8 +70,8 @@ export class DeploymentImageSummary {
 const counts = (servers: number, serverArrays: number): LaunchableCounts => ({ servers, serverArrays });
 
 /**
- * The summaries of many deployments at once: their servers, arrays and live array instances in one statement
- * each, the servers' current instances in one, and every next launch through the batched resolution loader.
+ * The summaries of many deployments at once: their servers, arrays and live array instances (counted by image)
+ * in one statement each, the servers' current instances in one, and every next launch through the batched resolution loader.
  * So a page of fifty deployments costs the statements of one.
  */
 async function summarize(ctx: Context, deploymentIds: readonly string[]): Promise<DeploymentImageSummary[]> {
@@ -93,9 +93,7 @@ async function summarize(ctx: Context, deploymentIds: readonly string[]): Promis
   const [resolved, currents, liveByArray] = await Promise.all([
     ctx.resolutions.loadMany([...allServers, ...allArrays]),
     loaders.currentInstanceByServer.loadMany(allServers.map((s) => s.id)),
-    loaders
-      .rowsBy(Instance, "server_array_id", (i) => i.serverArrayId, "t.state <> 'TERMINATED'")
-      .loadMany(allArrays.map((a) => a.id)),
+    loaders.liveImagesByArray.loadMany(allArrays.map((a) => a.id)),
   ]);
   const must = <T>(value: T | Error): T => {
     if (value instanceof Error) throw value;
@@ -133,9 +131,9 @@ async function summarize(ctx: Context, deploymentIds: readonly string[]): Promis
       buckets.get(next.imageSource)!.serverArrays += 1;
       if (!next.tested) summary.untested.serverArrays += 1;
       if (!next.launchable) summary.notLaunchable.serverArrays += 1;
-      for (const instance of liveOf.get(array) ?? []) {
-        summary.runningArrayInstances += 1;
-        if (!matchesNextLaunch(instance, next)) summary.driftedArrayInstances += 1;
+      for (const { imageId, count } of liveOf.get(array) ?? []) {
+        summary.runningArrayInstances += count;
+        if (!matchesNextLaunch({ imageId }, next)) summary.driftedArrayInstances += count;
       }
     }
     return summary;
