@@ -33,6 +33,7 @@ export async function inTransaction<T>(
 ): Promise<Outcome<T>> {
   try {
     const value = await dataSource.transaction(async (manager) => {
+      queryOneAtATime(manager);
       const { accountId } = viewer;
       const loaders = new Loaders(manager, accountId);
       return useCase({ manager, viewer, accountId, loaders, resolutions: createResolutionLoader(loaders), provider });
@@ -49,4 +50,21 @@ export async function inTransaction<T>(
 export function resolveNow(work: Work, launchable: Launchable): Promise<Resolution> {
   work.resolutions.clear(launchable);
   return work.resolutions.load(launchable);
+}
+
+/**
+ * A transaction is one connection, but the loaders ask in parallel (that is how they batch). node-postgres
+ * queues overlapping queries on one client only with a deprecation warning, and pg 9 refuses them: so the
+ * transaction's queries are sent one after another, in the order they were asked.
+ */
+function queryOneAtATime(manager: EntityManager): void {
+  const runner = manager.queryRunner;
+  if (!runner) return;
+  const send = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  let previous: Promise<unknown> = Promise.resolve();
+  runner.query = ((...args: unknown[]) => {
+    const next = previous.then(() => send(...args));
+    previous = next.catch(() => undefined);
+    return next;
+  }) as typeof runner.query;
 }

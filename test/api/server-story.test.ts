@@ -1,10 +1,19 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, TestApi } from "../support/test-api";
 
 let api: TestApi;
 let ids: Record<string, string>;
+// Queries sent to a client that is still busy with others: node-postgres queues them with a deprecation
+// warning, and pg 9 will refuse them.
+let overlapping = 0;
+const sendQuery = pg.Client.prototype.query;
 
 beforeAll(async () => {
+  pg.Client.prototype.query = function (this: pg.Client & { _queryQueue: unknown[]; _activeQuery: unknown }, ...args: unknown[]) {
+    if (this._activeQuery || this._queryQueue.length > 0) overlapping += 1;
+    return (sendQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof sendQuery;
   api = await startTestApi();
   const data = await api.data(`{
     deployments { nodes { id name } }
@@ -28,7 +37,10 @@ beforeAll(async () => {
     largeEast: data.instanceTypes.nodes.find((t: any) => t.name === "m1.large" && t.cloud.name === "AWS us-east-1").id,
   };
 });
-afterAll(() => api?.close());
+afterAll(async () => {
+  pg.Client.prototype.query = sendQuery;
+  await api?.close();
+});
 
 const SERVER_FIELDS = `id version name imageSource imageDrift effectiveImage { resourceUid } currentInstance { id image { resourceUid } }`;
 
@@ -116,5 +128,11 @@ describe("the help page's story, over HTTP", () => {
       { input: { serverId, multiCloudImageId: null } },
     );
     expect(data.updateServer.server).toEqual({ name: "story-1", imageSource: "SERVER_TEMPLATE_DEFAULT_MCI", multiCloudImage: null });
+  });
+});
+
+describe("a transaction's queries", () => {
+  it("go to their one connection one at a time (node-postgres warns of overlapping ones, and pg 9 refuses them)", () => {
+    expect(overlapping).toBe(0);
   });
 });
