@@ -10,30 +10,16 @@ import {
 } from "../../services/server-arrays";
 import { terminateInstance } from "../../services/terminate-instance";
 import { Context } from "../context";
+import { LaunchSettingsChangesInput, NewLaunchSettingsInput } from "./launch-settings.inputs";
 import { payloadType, runMutation } from "../mutation";
 
 @InputType({ description: "A new server array. Leave the overrides out to inherit from the template's default MCI." })
-export class CreateServerArrayInput {
+export class CreateServerArrayInput extends NewLaunchSettingsInput {
   @Field(() => ID, { description: "The deployment to add the array to." })
   deploymentId: string;
 
   @Field(() => String, { description: "Name, unique among the deployment's arrays; instances are named after it." })
   name: string;
-
-  @Field(() => ID, { description: "What the array's instances run." })
-  serverTemplateId: string;
-
-  @Field(() => ID, { description: "The cloud to launch into; the effective MCI must support it." })
-  cloudId: string;
-
-  @Field(() => ID, { nullable: true, description: "Select this MCI instead of the template's default." })
-  multiCloudImageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Use this image instead of the MCI's (untested; for advanced users)." })
-  imageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Use this instance type instead of the MCI's default." })
-  instanceTypeId?: string | null;
 
   @Field(() => Int, { description: "The fewest instances the array keeps running while enabled; 0 or more." })
   minCount: number;
@@ -49,7 +35,7 @@ export class CreateServerArrayInput {
   description:
     "Changes to a server array's settings, for the instances launched from now on. Omit a field to keep it; pass null to clear an override.",
 })
-export class UpdateServerArrayInput {
+export class UpdateServerArrayInput extends LaunchSettingsChangesInput {
   @Field(() => ID, { description: "The server array to change." })
   serverArrayId: string;
 
@@ -58,21 +44,6 @@ export class UpdateServerArrayInput {
 
   @Field(() => String, { nullable: true, description: "A new name; instances already launched keep theirs." })
   name?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Another template." })
-  serverTemplateId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Another cloud." })
-  cloudId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Select this MCI; null inherits the template's default." })
-  multiCloudImageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Override the image; null inherits the MCI's." })
-  imageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Override the instance type; null inherits the MCI's default." })
-  instanceTypeId?: string | null;
 
   @Field(() => Int, { nullable: true, description: "A new minimum count." })
   minCount?: number | null;

@@ -3,36 +3,22 @@ import { Instance, Server } from "../../entities";
 import { relaunchServer, launchServer, terminateServer } from "../../services/server-lifecycle";
 import { createServer, deleteServer, updateInstance, updateServer } from "../../services/server-settings";
 import { Context } from "../context";
+import { LaunchSettingsChangesInput, NewLaunchSettingsInput } from "./launch-settings.inputs";
 import { payloadType, runMutation } from "../mutation";
 
 @InputType({ description: "A new server. Leave the overrides out to inherit from the template's default MCI." })
-export class CreateServerInput {
+export class CreateServerInput extends NewLaunchSettingsInput {
   @Field(() => ID, { description: "The deployment to add the server to." })
   deploymentId: string;
 
   @Field(() => String, { description: "Name, unique within the deployment." })
   name: string;
-
-  @Field(() => ID, { description: "What the server runs." })
-  serverTemplateId: string;
-
-  @Field(() => ID, { description: "The cloud to launch into; the effective MCI must support it." })
-  cloudId: string;
-
-  @Field(() => ID, { nullable: true, description: "Select this MCI instead of the template's default." })
-  multiCloudImageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Use this image instead of the MCI's (untested; for advanced users)." })
-  imageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Use this instance type instead of the MCI's default." })
-  instanceTypeId?: string | null;
 }
 
 @InputType({
   description: "Changes to a server's next launch settings. Omit a field to keep it; pass null to clear an override.",
 })
-export class UpdateServerInput {
+export class UpdateServerInput extends LaunchSettingsChangesInput {
   @Field(() => ID, { description: "The server to change." })
   serverId: string;
 
@@ -41,21 +27,6 @@ export class UpdateServerInput {
 
   @Field(() => String, { nullable: true, description: "A new name." })
   name?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Another template." })
-  serverTemplateId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Another cloud." })
-  cloudId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Select this MCI; null inherits the template's default." })
-  multiCloudImageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Override the image; null inherits the MCI's." })
-  imageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Override the instance type; null inherits the MCI's default." })
-  instanceTypeId?: string | null;
 }
 
 @InputType({ description: "A server to launch, terminate, relaunch or delete." })
