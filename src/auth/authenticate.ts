@@ -15,7 +15,7 @@ export function unauthenticated(message: string): GraphQLError {
 export async function authenticate(dataSource: DataSource, authorization: string | undefined): Promise<Viewer> {
   const token = bearerToken(authorization);
   if (!token) {
-    throw unauthenticated('Send an API token as "Authorization: Bearer <token>" (see the README: "Authentication").');
+    throw unauthenticated('Send an API token as "Authorization: Bearer <token>" (see the README: "Authentication and roles").');
   }
   const rows: { account_id: string; user_id: string; roles: string | Role[]; revoked: boolean; expired: boolean }[] =
     await dataSource.query(
