@@ -4,9 +4,6 @@ import { ImageSource } from "../domain";
 import { Node } from "../graphql/node";
 import { InstanceState } from "./states";
 
-/** The states in which an instance still counts as its server's current instance. */
-export const LIVE_INSTANCE_STATES = [InstanceState.PENDING, InstanceState.OPERATIONAL, InstanceState.TERMINATING];
-
 @ObjectType({
   implements: Node,
   description:

@@ -1,5 +1,4 @@
-import { Instance, Server } from "../entities";
-import { InstanceState } from "../entities/states";
+import { Server } from "../entities";
 import { checkVersion, findVisible } from "./find";
 import { requireLaunchable, startInstance, stopInstance } from "./start-instance";
 import { resolveNow, Work } from "./unit-of-work";
@@ -20,18 +19,11 @@ export async function lockServer(work: Work, input: ServerLifecycleInput): Promi
   return server;
 }
 
-export function currentInstanceOf(work: Work, server: Server): Promise<Instance | null> {
-  return work.manager
-    .getRepository(Instance)
-    .createQueryBuilder("i")
-    .where("i.server_id = :id AND i.state <> :terminated", { id: server.id, terminated: InstanceState.TERMINATED })
-    .getOne();
-}
 
 /** launchServer: freezes the next launch's resolution into a new instance. */
 export async function launchServer(work: Work, input: ServerLifecycleInput) {
   const server = await lockServer(work, input);
-  if (await currentInstanceOf(work, server)) {
+  if (await work.loaders.currentInstanceByServer.load(server.id)) {
     refuse(
       UserErrorCode.ALREADY_RUNNING,
       "serverId",
@@ -45,7 +37,7 @@ export async function launchServer(work: Work, input: ServerLifecycleInput) {
 /** terminateServer: stops the current instance; the server keeps its settings for the next launch. */
 export async function terminateServer(work: Work, input: ServerLifecycleInput) {
   const server = await lockServer(work, input);
-  const current = await currentInstanceOf(work, server);
+  const current = await work.loaders.currentInstanceByServer.load(server.id);
   if (!current) refuse(UserErrorCode.NOT_RUNNING, "serverId", `Server "${server.name}" is not running.`);
   const instance = await stopInstance(work, current);
   return { server, instance };
@@ -57,7 +49,7 @@ export async function terminateServer(work: Work, input: ServerLifecycleInput) {
  */
 export async function relaunchServer(work: Work, input: ServerLifecycleInput) {
   const server = await lockServer(work, input);
-  const current = await currentInstanceOf(work, server);
+  const current = await work.loaders.currentInstanceByServer.load(server.id);
   if (!current) {
     refuse(UserErrorCode.NOT_RUNNING, "serverId", `Server "${server.name}" is not running; use launchServer to start it.`);
   }

@@ -1,7 +1,6 @@
 import { Deployment, Instance, Server } from "../entities";
 import { applyLaunchSettings, LaunchSettingsInput, requireResolvable } from "./launch-settings";
 import { checkVersion, findVisible } from "./find";
-import { currentInstanceOf } from "./server-lifecycle";
 import { Work } from "./unit-of-work";
 import { UserErrorCode, refuse } from "./user-error";
 import { validName } from "./validate";
@@ -52,7 +51,7 @@ export async function updateServer(work: Work, input: UpdateServerInput) {
 export async function deleteServer(work: Work, input: { serverId: string; expectedVersion?: number | null }) {
   const server = await findVisible(work, Server, input.serverId, { field: "serverId", noun: "server" }, { lock: true });
   checkVersion(server, input.expectedVersion, "server");
-  const current = await currentInstanceOf(work, server);
+  const current = await work.loaders.currentInstanceByServer.load(server.id);
   if (current) {
     refuse(
       UserErrorCode.STILL_RUNNING,
