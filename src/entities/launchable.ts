@@ -1,6 +1,7 @@
 import { Field, Int, InterfaceType } from "type-graphql";
 import { Column, CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
 import { Node } from "../graphql/node";
+import { LaunchableKind } from "../domain";
 
 /**
  * What a Server and a ServerArray share: a template, a cloud, and the next-launch overrides (null = inherit).
@@ -11,6 +12,9 @@ import { Node } from "../graphql/node";
   description: "A Server or ServerArray: something launched from a ServerTemplate into a cloud by its next-launch settings.",
 })
 export abstract class Launchable extends Node {
+  /** Which of the two it is, as the rules name it (not a column). */
+  abstract get kind(): LaunchableKind;
+
   @PrimaryGeneratedColumn("uuid")
   id: string;
 

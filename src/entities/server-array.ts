@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
 import { ServerArrayState } from "./states";
 import { Node } from "../graphql/node";
+import { LaunchableKind } from "../domain";
 import { Launchable } from "./launchable";
 
 @ObjectType({
@@ -11,6 +12,10 @@ import { Launchable } from "./launchable";
 })
 @Entity("server_array")
 export class ServerArray extends Launchable {
+  get kind(): LaunchableKind {
+    return "SERVER_ARRAY";
+  }
+
   @Field(() => Int, { description: "The fewest instances the array keeps running while enabled." })
   @Column("int", { name: "min_count" })
   minCount: number;

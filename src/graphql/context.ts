@@ -1,10 +1,8 @@
-import DataLoader from "dataloader";
 import { DataSource } from "typeorm";
 import { Viewer } from "../auth/viewer";
-import { Launchable } from "../entities/launchable";
 import { CloudProvider } from "../services/cloud-provider";
 import { Loaders } from "./loaders";
-import { createResolutionLoader, Resolution } from "./resolution-loader";
+import { createResolutionLoader, ResolutionLoader } from "./resolution-loader";
 
 /** What every resolver of one request shares: who asks, and the request's loaders. */
 export interface Context {
@@ -14,7 +12,7 @@ export interface Context {
   accountId: string;
   dataSource: DataSource;
   loaders: Loaders;
-  resolutions: DataLoader<Launchable, Resolution, string>;
+  resolutions: ResolutionLoader;
   /** Run once the response is sent: releases what the request held beyond its resolvers (see runMutation). */
   afterResponse: (() => Promise<void>)[];
   provider: CloudProvider;

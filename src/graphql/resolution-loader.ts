@@ -2,37 +2,51 @@ import DataLoader from "dataloader";
 import {
   ImageResolution,
   LaunchableKind,
+  LaunchSettingsFacts,
   multiCloudImageIdsInChain,
   MultiCloudImageWithSettings,
   resolveLaunch,
 } from "../domain";
-import { Cloud, Image, InstanceType, MultiCloudImage, MultiCloudImageSetting, ServerArray } from "../entities";
-import { Launchable } from "../entities/launchable";
+import { Cloud, Image, InstanceType, MultiCloudImage, MultiCloudImageSetting } from "../entities";
 import { Loaders } from "./loaders";
 
 export type Resolution = ImageResolution<Image, InstanceType, MultiCloudImage>;
 type LoadedMci = MultiCloudImageWithSettings<Image, InstanceType, MultiCloudImage>;
 
-export function launchableKind(launchable: Launchable): LaunchableKind {
-  return launchable instanceof ServerArray ? "SERVER_ARRAY" : "SERVER";
+/**
+ * Everything a next launch depends on besides the shared catalog: the kind, template, cloud and overrides. A
+ * Server or ServerArray is one; so is a group of them with the same settings, which is how views count whole
+ * fleets without loading each row.
+ */
+export interface LaunchInputs extends LaunchSettingsFacts {
+  kind: LaunchableKind;
+  serverTemplateId: string;
+  cloudId: string;
 }
+
+export type ResolutionLoader = DataLoader<LaunchInputs, Resolution, string>;
+
+const inputsKey = (l: LaunchInputs) =>
+  [l.kind, l.serverTemplateId, l.cloudId, l.multiCloudImageId, l.imageId, l.instanceTypeId].join(":");
 
 const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))];
 
 /**
  * Resolves the next launch of many servers and arrays at once: it loads, level by level, only what the
  * rules will look at (through the shared loaders, so each kind of row costs one statement), then asks the
- * pure rules. Nothing is stored: every request sees what is in the database now.
+ * pure rules. Keyed by the launch inputs, not by row: the rules are pure, and a fleet has few distinct
+ * combinations, so each is resolved once per request and the (read-only) result shared. Nothing is stored:
+ * every request sees what is in the database now.
  */
-export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable, Resolution, string> {
-  return new DataLoader<Launchable, Resolution, string>(
-    async (launchables) => {
+export function createResolutionLoader(loaders: Loaders): ResolutionLoader {
+  return new DataLoader<LaunchInputs, Resolution, string>(
+    async (launchables: readonly LaunchInputs[]) => {
       // Prime the caches in one batch each; the lookups below then read from them.
       await Promise.all([
         loaders.templates.loadMany(unique(launchables.map((l) => l.serverTemplateId))),
         loaders.many(Cloud, unique(launchables.map((l) => l.cloudId))),
       ]);
-      const templateOf = async (l: Launchable) => {
+      const templateOf = async (l: LaunchInputs) => {
         const template = await loaders.templates.load(l.serverTemplateId);
         if (!template) throw new Error(`ServerTemplate ${l.serverTemplateId} is referenced but not visible`);
         return template.facts;
@@ -71,29 +85,23 @@ export function createResolutionLoader(loaders: Loaders): DataLoader<Launchable,
           },
         ]),
       );
-      // The rules are pure: launchables with the same kind, template, cloud and overrides resolve alike, and a
-      // fleet has few distinct combinations. Resolve each once and share the (read-only) result.
-      const byInputs = new Map<string, Promise<Resolution>>();
-      const resolve = async (l: Launchable, i: number) =>
-        resolveLaunch({
-          kind: launchableKind(l),
-          cloud: await loaders.require(Cloud, l.cloudId),
-          settings: l,
-          template: facts[i],
-          multiCloudImages: loaded,
-          imageOverride: l.imageId ? must(imageById.get(l.imageId), "Image", l.imageId) : null,
-          instanceTypeOverride: l.instanceTypeId ? must(typeById.get(l.instanceTypeId), "InstanceType", l.instanceTypeId) : null,
-        });
       return Promise.all(
-        launchables.map((l, i) => {
-          const key = [launchableKind(l), l.serverTemplateId, l.cloudId, l.multiCloudImageId, l.imageId, l.instanceTypeId].join(":");
-          let resolution = byInputs.get(key);
-          if (!resolution) byInputs.set(key, (resolution = resolve(l, i)));
-          return resolution;
-        }),
+        launchables.map(async (l, i) =>
+          resolveLaunch({
+            kind: l.kind,
+            cloud: await loaders.require(Cloud, l.cloudId),
+            settings: l,
+            template: facts[i],
+            multiCloudImages: loaded,
+            imageOverride: l.imageId ? must(imageById.get(l.imageId), "Image", l.imageId) : null,
+            instanceTypeOverride: l.instanceTypeId
+              ? must(typeById.get(l.instanceTypeId), "InstanceType", l.instanceTypeId)
+              : null,
+          }),
+        ),
       );
     },
-    { cacheKeyFn: (l) => `${launchableKind(l)}:${l.id}` },
+    { cacheKeyFn: inputsKey },
   );
 }
 

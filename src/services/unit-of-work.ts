@@ -1,9 +1,8 @@
-import DataLoader from "dataloader";
 import { DataSource, EntityManager } from "typeorm";
 import { Viewer } from "../auth/viewer";
 import { Launchable } from "../entities/launchable";
 import { Loaders } from "../graphql/loaders";
-import { createResolutionLoader, Resolution } from "../graphql/resolution-loader";
+import { createResolutionLoader, Resolution, ResolutionLoader } from "../graphql/resolution-loader";
 import { CloudProvider } from "./cloud-provider";
 import { refusalForConstraint } from "./constraint-errors";
 import { Refusal, UserError } from "./user-error";
@@ -15,7 +14,7 @@ export interface Work {
   viewer: Viewer;
   accountId: string;
   loaders: Loaders;
-  resolutions: DataLoader<Launchable, Resolution, string>;
+  resolutions: ResolutionLoader;
   provider: CloudProvider;
 }
 

@@ -1,6 +1,7 @@
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
-import { hasImageDrift, ImageSource, matchesNextLaunch } from "../../domain";
-import { Deployment, Server, ServerArray } from "../../entities";
+import { ImageSource, matchesNextLaunch } from "../../domain";
+import { Deployment } from "../../entities";
+import { launchGroupsByDeployment } from "../launch-groups";
 import { Context } from "../context";
 import "../enums";
 
@@ -70,74 +71,48 @@ export class DeploymentImageSummary {
 const counts = (servers: number, serverArrays: number): LaunchableCounts => ({ servers, serverArrays });
 
 /**
- * The summaries of many deployments at once: their servers, arrays and live array instances (counted by image)
- * in one statement each, the servers' current instances in one, and every next launch through the batched resolution loader.
- * So a page of fifty deployments costs the statements of one.
+ * The summaries of many deployments at once: their servers and arrays counted by launch inputs and running image
+ * in one statement, then each distinct combination resolved once by the batched resolution loader. So a page of
+ * fifty deployments costs the statements of one, and memory follows the number of combinations, not of servers.
  */
 async function summarize(ctx: Context, deploymentIds: readonly string[]): Promise<DeploymentImageSummary[]> {
-  const { loaders } = ctx;
-  const [serversOf, arraysOf] = await Promise.all([
-    loaders.rowsBy(Server, "deployment_id", (s) => s.deploymentId).loadMany(deploymentIds),
-    loaders.rowsBy(ServerArray, "deployment_id", (a) => a.deploymentId).loadMany(deploymentIds),
-  ]);
-  const rows = <T>(groups: (T[] | Error)[]): T[][] =>
-    groups.map((group) => {
-      if (group instanceof Error) throw group;
-      return group;
-    });
-  const servers = rows(serversOf);
-  const arrays = rows(arraysOf);
-  const allServers = servers.flat();
-  const allArrays = arrays.flat();
-
-  const [resolved, currents, liveByArray] = await Promise.all([
-    ctx.resolutions.loadMany([...allServers, ...allArrays]),
-    loaders.currentInstanceByServer.loadMany(allServers.map((s) => s.id)),
-    loaders.liveImagesByArray.loadMany(allArrays.map((a) => a.id)),
-  ]);
-  const must = <T>(value: T | Error): T => {
-    if (value instanceof Error) throw value;
-    return value;
-  };
-  const resolutionOf = new Map([...allServers, ...allArrays].map((l, i) => [l, must(resolved[i])]));
-  const currentOf = new Map(allServers.map((s, i) => [s, must(currents[i])]));
-  const liveOf = new Map(allArrays.map((a, i) => [a, must(liveByArray[i])]));
-
-  return deploymentIds.map((_, d) => {
-    const buckets = new Map<ImageSource | null, ImageSourceCount>(
-      [...Object.values(ImageSource), null].map((source) => [source, { imageSource: source, servers: 0, serverArrays: 0 }]),
-    );
-    const summary: DeploymentImageSummary = {
-      byImageSource: [...buckets.values()],
-      total: counts(servers[d].length, arrays[d].length),
-      untested: counts(0, 0),
-      notLaunchable: counts(0, 0),
-      runningServers: 0,
-      driftedServers: 0,
-      runningArrayInstances: 0,
-      driftedArrayInstances: 0,
-    };
-    for (const server of servers[d]) {
-      const next = resolutionOf.get(server)!;
-      buckets.get(next.imageSource)!.servers += 1;
-      if (!next.tested) summary.untested.servers += 1;
-      if (!next.launchable) summary.notLaunchable.servers += 1;
-      const current = currentOf.get(server) ?? null;
-      if (current) summary.runningServers += 1;
-      if (hasImageDrift(current, next)) summary.driftedServers += 1;
+  const groups = await launchGroupsByDeployment(ctx.loaders, deploymentIds);
+  const resolved = await ctx.resolutions.loadMany(groups);
+  const summaries = new Map(deploymentIds.map((id) => [id, emptySummary()]));
+  groups.forEach((group, i) => {
+    const next = resolved[i];
+    if (next instanceof Error) throw next;
+    const summary = summaries.get(group.deploymentId)!;
+    const side = group.kind === "SERVER" ? "servers" : "serverArrays";
+    summary.total[side] += group.members;
+    summary.byImageSource.find((bucket) => bucket.imageSource === next.imageSource)![side] += group.members;
+    if (!next.tested) summary.untested[side] += group.members;
+    if (!next.launchable) summary.notLaunchable[side] += group.members;
+    if (group.running === 0) return;
+    const drifted = matchesNextLaunch({ imageId: group.runningImageId! }, next) ? 0 : group.running;
+    if (group.kind === "SERVER") {
+      summary.runningServers += group.running;
+      summary.driftedServers += drifted;
+    } else {
+      summary.runningArrayInstances += group.running;
+      summary.driftedArrayInstances += drifted;
     }
-    for (const array of arrays[d]) {
-      const next = resolutionOf.get(array)!;
-      buckets.get(next.imageSource)!.serverArrays += 1;
-      if (!next.tested) summary.untested.serverArrays += 1;
-      if (!next.launchable) summary.notLaunchable.serverArrays += 1;
-      for (const { imageId, count } of liveOf.get(array) ?? []) {
-        summary.runningArrayInstances += count;
-        if (!matchesNextLaunch({ imageId }, next)) summary.driftedArrayInstances += count;
-      }
-    }
-    return summary;
   });
+  return deploymentIds.map((id) => summaries.get(id)!);
+}
+
+/** Every bucket listed, zeros included, in the order of the ImageSource enum and then the null bucket. */
+function emptySummary(): DeploymentImageSummary {
+  return {
+    byImageSource: [...Object.values(ImageSource), null].map((imageSource) => ({ imageSource, servers: 0, serverArrays: 0 })),
+    total: counts(0, 0),
+    untested: counts(0, 0),
+    notLaunchable: counts(0, 0),
+    runningServers: 0,
+    driftedServers: 0,
+    runningArrayInstances: 0,
+    driftedArrayInstances: 0,
+  };
 }
 
 @Resolver(() => Deployment)
@@ -146,7 +121,7 @@ export class DeploymentImageSummaryResolver {
     description:
       "Counts of the deployment's servers and arrays by image source, untested, not launchable and drifted, " +
       "computed now by the resolution rules. Batched: asking it of one deployment or of a page of fifty costs " +
-      "the same handful of SQL statements (servers, arrays, live instances, then the batched resolution).",
+      "the same handful of SQL statements (the fleet counted by launch settings, then the batched resolution).",
   })
   imageSummary(@Root() deployment: Deployment, @Ctx() ctx: Context): Promise<DeploymentImageSummary> {
     return ctx.loaders.view("deploymentImageSummary", (ids: readonly string[]) => summarize(ctx, ids)).load(deployment.id);
