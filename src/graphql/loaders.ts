@@ -3,7 +3,6 @@ import { ObjectLiteral } from "typeorm";
 import { ClassType } from "type-graphql";
 import {
   Instance,
-  MultiCloudImage,
   MultiCloudImageSetting,
   ServerTemplate,
   ServerTemplateMultiCloudImage,
@@ -131,43 +130,6 @@ export class Loaders {
           defaultMultiCloudImageId: own.find((m) => m.isDefault)?.multiCloudImageId ?? null,
         },
       };
-    });
-  });
-
-  /**
-   * MCIs with their settings (by cloud id) in one statement, for the resolution rules; fills the MultiCloudImage
-   * and settings loaders too. Null for an MCI this account cannot see.
-   */
-  readonly multiCloudImagesWithSettings = new DataLoader<
-    string,
-    { multiCloudImage: MultiCloudImage; settings: MultiCloudImageSetting[] } | null
-  >(async (ids) => {
-    const qb = this.db
-      .getRepository(MultiCloudImage)
-      .createQueryBuilder("t")
-      .addSelect(
-        `(SELECT coalesce(json_agg(json_build_object('id', s.id, 'cloudId', s.cloud_id, 'imageId', s.image_id,
-                   'instanceTypeId', s.instance_type_id) ORDER BY s.cloud_id), '[]'::json)
-            FROM multi_cloud_image_setting s WHERE s.multi_cloud_image_id = t.id)`,
-        "t_settings",
-      )
-      .where("t.id = ANY(:ids)", { ids: [...ids] })
-      .setParameter("accountId", this.accountId);
-    const scope = visibleRowsSql(MultiCloudImage, "t");
-    if (scope) qb.andWhere(scope);
-    const { entities, raw } = await qb.getRawAndEntities();
-    const settingsOf = new Map<string, { id: string; cloudId: string; imageId: string; instanceTypeId: string }[]>(
-      raw.map((row) => [row.t_id, row.t_settings]),
-    );
-    const found = new Map(entities.map((mci) => [mci.id, mci]));
-    const settingRows = this.db.getRepository(MultiCloudImageSetting);
-    return ids.map((id) => {
-      const multiCloudImage = found.get(id);
-      if (!multiCloudImage) return null;
-      const settings = (settingsOf.get(id) ?? []).map((s) => settingRows.create({ ...s, multiCloudImageId: id }));
-      this.byId(MultiCloudImage).prime(id, multiCloudImage);
-      this.settingsByMultiCloudImage.prime(id, settings);
-      return { multiCloudImage, settings };
     });
   });
 

@@ -7,7 +7,8 @@ import {
   MultiCloudImageWithSettings,
   resolveLaunch,
 } from "../domain";
-import { Cloud, Image, InstanceType, MultiCloudImage, MultiCloudImageSetting } from "../entities";
+import { Image, InstanceType, MultiCloudImage } from "../entities";
+import { loadLaunchCatalog } from "./launch-catalog";
 import { Loaders } from "./loaders";
 
 export type Resolution = ImageResolution<Image, InstanceType, MultiCloudImage>;
@@ -32,73 +33,52 @@ const inputsKey = (l: LaunchInputs) =>
 const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))];
 
 /**
- * Resolves the next launch of many servers and arrays at once: it loads, level by level, only what the
- * rules will look at (through the shared loaders, so each kind of row costs one statement), then asks the
- * pure rules. Keyed by the launch inputs, not by row: the rules are pure, and a fleet has few distinct
- * combinations, so each is resolved once per request and the (read-only) result shared. Nothing is stored:
- * every request sees what is in the database now.
+ * Resolves the next launch of many servers and arrays at once: it loads only what the rules will look at, in
+ * two statements whatever the number of launchables (the templates, then the catalog rows they and the
+ * overrides name), then asks the pure rules. Keyed by the launch inputs, not by row: the rules are pure, and a
+ * fleet has few distinct combinations, so each is resolved once per request and the (read-only) result shared.
+ * Nothing is stored: every request sees what is in the database now.
  */
 export function createResolutionLoader(loaders: Loaders): ResolutionLoader {
   return new DataLoader<LaunchInputs, Resolution, string>(
     async (launchables: readonly LaunchInputs[]) => {
-      // Prime the caches in one batch each; the lookups below then read from them.
-      await Promise.all([
-        loaders.templates.loadMany(unique(launchables.map((l) => l.serverTemplateId))),
-        loaders.many(Cloud, unique(launchables.map((l) => l.cloudId))),
-      ]);
       const templateOf = async (l: LaunchInputs) => {
         const template = await loaders.templates.load(l.serverTemplateId);
         if (!template) throw new Error(`ServerTemplate ${l.serverTemplateId} is referenced but not visible`);
         return template.facts;
       };
       const facts = await Promise.all(launchables.map(templateOf));
-      const mciIds = unique(launchables.flatMap((l, i) => multiCloudImageIdsInChain(l, facts[i])));
-      const withSettings = (await loaders.multiCloudImagesWithSettings.loadMany(mciIds)).filter(
-        (found): found is { multiCloudImage: MultiCloudImage; settings: MultiCloudImageSetting[] } => {
-          if (found instanceof Error) throw found; // a failed load is an outage, never "no such MCI"
-          return found !== null;
-        },
-      );
-      const mcis = withSettings.map((found) => found.multiCloudImage);
-      const settingRows = withSettings.flatMap((found) => found.settings);
-      const settingsByMci = new Map(withSettings.map((found) => [found.multiCloudImage.id, found.settings]));
-      const settingsOf = (mciId: string) => settingsByMci.get(mciId) ?? [];
-      const [images, instanceTypes] = await Promise.all([
-        loaders.many(Image, unique([...launchables.map((l) => l.imageId), ...settingRows.map((s) => s.imageId)])),
-        loaders.many(
-          InstanceType,
-          unique([...launchables.map((l) => l.instanceTypeId), ...settingRows.map((s) => s.instanceTypeId)]),
-        ),
-      ]);
-      const imageById = new Map(images.map((row) => [row.id, row]));
-      const typeById = new Map(instanceTypes.map((row) => [row.id, row]));
+      const catalog = await loadLaunchCatalog(loaders, {
+        multiCloudImageIds: unique(launchables.flatMap((l, i) => multiCloudImageIdsInChain(l, facts[i]))),
+        imageIds: unique(launchables.map((l) => l.imageId)),
+        instanceTypeIds: unique(launchables.map((l) => l.instanceTypeId)),
+        cloudIds: unique(launchables.map((l) => l.cloudId)),
+      });
+      const image = (id: string) => must(catalog.images.get(id), "Image", id);
+      const instanceType = (id: string) => must(catalog.instanceTypes.get(id), "InstanceType", id);
       const loaded = new Map<string, LoadedMci>(
-        mcis.map((mci) => [
-          mci.id,
+        [...catalog.multiCloudImages].map(([id, { multiCloudImage, settings }]) => [
+          id,
           {
-            multiCloudImage: mci,
-            settings: settingsOf(mci.id).map((s) => ({
+            multiCloudImage,
+            settings: settings.map((s) => ({
               cloudId: s.cloudId,
-              image: must(imageById.get(s.imageId), "Image", s.imageId),
-              instanceType: must(typeById.get(s.instanceTypeId), "InstanceType", s.instanceTypeId),
+              image: image(s.imageId),
+              instanceType: instanceType(s.instanceTypeId),
             })),
           },
         ]),
       );
-      return Promise.all(
-        launchables.map(async (l, i) =>
-          resolveLaunch({
-            kind: l.kind,
-            cloud: await loaders.require(Cloud, l.cloudId),
-            settings: l,
-            template: facts[i],
-            multiCloudImages: loaded,
-            imageOverride: l.imageId ? must(imageById.get(l.imageId), "Image", l.imageId) : null,
-            instanceTypeOverride: l.instanceTypeId
-              ? must(typeById.get(l.instanceTypeId), "InstanceType", l.instanceTypeId)
-              : null,
-          }),
-        ),
+      return launchables.map((l, i) =>
+        resolveLaunch({
+          kind: l.kind,
+          cloud: must(catalog.clouds.get(l.cloudId), "Cloud", l.cloudId),
+          settings: l,
+          template: facts[i],
+          multiCloudImages: loaded,
+          imageOverride: l.imageId ? image(l.imageId) : null,
+          instanceTypeOverride: l.instanceTypeId ? instanceType(l.instanceTypeId) : null,
+        }),
       );
     },
     { cacheKeyFn: inputsKey },

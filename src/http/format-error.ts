@@ -20,7 +20,7 @@ const CLIENT_CODES = new Set([
 
 /** Messages of a database that is gone, going, refusing connections, or a connection that died under a query. */
 const UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|Client has encountered a connection error|is not currently accepting connections|Query runner already released|sorry, too many clients/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|Client has encountered a connection error|is not currently accepting connections|Query runner already released|query runner was already released|sorry, too many clients/i;
 
 /**
  * SQLSTATEs of the same (08: connection exceptions; 57P01-57P03: admin or crash shutdown, cannot connect now;
