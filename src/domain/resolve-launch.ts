@@ -74,7 +74,7 @@ export function chosenMultiCloudImageId(settings: LaunchSettingsFacts, template:
 
 /**
  * The MCIs a resolution may look at: the launchable's selection and the template's default (the latter is
- * shown as the template's step even when it does not decide). The shell loads these and no others.
+ * shown as the template's step even when it does not decide). The shell must load at least these.
  */
 export function multiCloudImageIdsInChain(settings: LaunchSettingsFacts, template: TemplateFacts): string[] {
   const ids = [settings.multiCloudImageId, template.defaultMultiCloudImageId].filter(

@@ -1,6 +1,6 @@
 import { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { ClassType } from "type-graphql";
-import { Page } from "./connection";
+import { Edge, Page } from "./connection";
 import { badInput, encodeCursor, PageRequest } from "./page-args";
 import { visibleRowsSql } from "./scope";
 
@@ -96,24 +96,27 @@ function baseQuery<T extends ObjectLiteral>(db: Db, accountId: string, list: Lis
   return qb;
 }
 
-function orderSql<T>(order: ListOrder<T>): string {
-  return order.columns.map((column) => `${column.sql} ${order.descending ? "DESC" : "ASC"}`).join(", ");
-}
-
 function addOrder<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, order: ListOrder<T>): SelectQueryBuilder<T> {
   for (const column of order.columns) qb.addOrderBy(column.sql, order.descending ? "DESC" : "ASC");
   return qb;
 }
 
-/** A page of `first` items out of the rows found (one more than `first` means there is a next page). */
+/**
+ * A page of `first` items out of the rows found (one more than `first` means there is a next page). Cursors
+ * are encoded when asked: a page read through `nodes` needs only the last one.
+ */
 function toPage<T extends ObjectLiteral>(rows: T[], list: ListQuery<T>, first: number): Page<T> {
   const nodes = rows.slice(0, first);
   const tag = cursorTag(list);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor([tag, ...positionOf(list.order, node)]) }));
+  const cursorOf = (node: T) => encodeCursor([tag, ...positionOf(list.order, node)]);
+  const last = nodes.at(-1);
+  let edges: Edge<T>[] | undefined;
   return {
-    edges,
+    get edges() {
+      return (edges ??= nodes.map((node) => ({ node, cursor: cursorOf(node) })));
+    },
     nodes,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last === undefined ? null : cursorOf(last) },
   };
 }
 
@@ -135,7 +138,8 @@ function fetchRows<T extends ObjectLiteral>(
 
 /**
  * Up to `limit` rows of a child list for each parent, each parent from its own position, in one statement:
- * a window function keeps the first rows of each parent, so the cost does not grow with the parents.
+ * a lateral join reads each parent's first rows off its index, so the cost follows the rows returned, not the
+ * parents' other children or the size of the table.
  */
 async function fetchRowsByParent<T extends ObjectLiteral>(
   db: Db,
@@ -147,7 +151,7 @@ async function fetchRowsByParent<T extends ObjectLiteral>(
 ): Promise<Map<string, T[]>> {
   const byParent = new Map<string, T[]>([...positions.keys()].map((id) => [id, []]));
   if (positions.size === 0) return byParent;
-  // Parents at the same position (all of them, on a first page) share one condition.
+  // Parents at the same position (all of them, on a first page) share one lateral subquery.
   const groups = new Map<string, { ids: string[]; position: Position }>();
   for (const [id, position] of positions) {
     const key = JSON.stringify(position);
@@ -155,27 +159,27 @@ async function fetchRowsByParent<T extends ObjectLiteral>(
     group.ids.push(id);
     groups.set(key, group);
   }
-  const conditions: string[] = [];
-  const params: Record<string, unknown> = {};
+  const selects: string[] = [];
+  const params: Record<string, unknown> = { limit };
   [...groups.values()].forEach((group, g) => {
-    const parts = [`${ALIAS}.${parent.column} = ANY(:parents${g})`];
-    params[`parents${g}`] = group.ids;
+    const page = baseQuery(db, accountId, list)
+      .select(`${ALIAS}.id`, "id")
+      .andWhere(`${ALIAS}.${parent.column} = parent.id`);
     if (group.position) {
       const after = afterSql(list.order, group.position, `after${g}_`);
-      parts.push(after.sql);
-      Object.assign(params, after.params);
+      page.andWhere(after.sql, after.params);
     }
-    conditions.push(`(${parts.join(" AND ")})`);
+    Object.assign(params, page.getParameters(), { [`parents${g}`]: group.ids });
+    selects.push(
+      `SELECT page.id FROM unnest(CAST(:parents${g} AS uuid[])) AS parent(id)
+         CROSS JOIN LATERAL (${addOrder(page, list.order).getQuery()} LIMIT :limit) page`,
+    );
   });
-  const inner = baseQuery(db, accountId, list)
-    .andWhere(`(${conditions.join(" OR ")})`, params)
-    .select(`${ALIAS}.id`, "id")
-    .addSelect(`row_number() OVER (PARTITION BY ${ALIAS}.${parent.column} ORDER BY ${orderSql(list.order)})`, "rn");
   const outer = db
     .getRepository(list.entity)
     .createQueryBuilder(ALIAS)
-    .where(`${ALIAS}.id IN (SELECT ranked.id FROM (${inner.getQuery()}) ranked WHERE ranked.rn <= :limit)`)
-    .setParameters({ ...inner.getParameters(), limit })
+    .where(`${ALIAS}.id = ANY(ARRAY(${selects.join(" UNION ALL ")}))`)
+    .setParameters(params)
     .orderBy(`${ALIAS}.${parent.column}`, "ASC");
   const rows = await addOrder(outer, list.order).getMany();
   for (const row of rows) byParent.get(parent.read(row) ?? "")?.push(row);

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import { ObjectLiteral } from "typeorm";
 import { ClassType } from "type-graphql";
 import {
+  Image,
   Instance,
   MultiCloudImageSetting,
   ServerTemplate,
@@ -9,6 +10,7 @@ import {
 } from "../entities";
 import { InstanceState } from "../entities/states";
 import { TemplateFacts } from "../domain";
+import { entitiesFromJson } from "../db/entities-from-json";
 import { Page } from "./connection";
 import { Db, fetchPagesByParent, ListQuery } from "./lists";
 import { PageRequest } from "./page-args";
@@ -22,6 +24,20 @@ export interface TemplateWithMcis {
   template: ServerTemplate;
   facts: TemplateFacts;
   memberships: ServerTemplateMultiCloudImage[];
+}
+
+/** A template with its memberships (in publishing order), and the facts the rules read off them. */
+export function templateWithMcis(template: ServerTemplate, memberships: ServerTemplateMultiCloudImage[]): TemplateWithMcis {
+  return {
+    template,
+    memberships,
+    facts: {
+      id: template.id,
+      name: template.name,
+      multiCloudImageIds: memberships.map((m) => m.multiCloudImageId),
+      defaultMultiCloudImageId: memberships.find((m) => m.isDefault)?.multiCloudImageId ?? null,
+    },
+  };
 }
 
 function groupBy<T>(rows: T[], keyOf: (row: T) => string, keys: readonly string[]): T[][] {
@@ -92,16 +108,15 @@ export class Loaders {
   });
 
   /**
-   * Templates with their published MCIs (in publishing order) and default: one statement, the memberships
-   * aggregated beside each template row. Also fills the ServerTemplate loader.
+   * Templates as stored, with their published MCIs (in publishing order) and default: one statement, the
+   * memberships aggregated beside each template row. Also fills the ServerTemplate loader.
    */
-  readonly templates = new DataLoader<string, TemplateWithMcis | null>(async (ids) => {
+  readonly storedTemplates = new DataLoader<string, TemplateWithMcis | null>(async (ids) => {
     const qb = this.db
       .getRepository(ServerTemplate)
       .createQueryBuilder("t")
       .addSelect(
-        `(SELECT coalesce(json_agg(json_build_object('multiCloudImageId', m.multi_cloud_image_id, 'isDefault', m.is_default,
-                   'position', m.position) ORDER BY m.position, m.multi_cloud_image_id), '[]'::json)
+        `(SELECT json_agg(to_jsonb(m) ORDER BY m.position, m.multi_cloud_image_id)
             FROM server_template_multi_cloud_image m WHERE m.server_template_id = t.id)`,
         "t_memberships",
       )
@@ -110,28 +125,20 @@ export class Loaders {
     const scope = visibleRowsSql(ServerTemplate, "t");
     if (scope) qb.andWhere(scope);
     const { entities, raw } = await qb.getRawAndEntities();
-    const membershipsOf = new Map<string, { multiCloudImageId: string; isDefault: boolean; position: number }[]>(
-      raw.map((row) => [row.t_id, row.t_memberships]),
+    const membershipsOf = new Map<string, ServerTemplateMultiCloudImage[]>(
+      raw.map((row) => [row.t_id, entitiesFromJson(this.db, ServerTemplateMultiCloudImage, row.t_memberships)]),
     );
     const found = new Map(entities.map((template) => [template.id, template]));
-    const rows = this.db.getRepository(ServerTemplateMultiCloudImage);
     return ids.map((id) => {
       const template = found.get(id);
       if (!template) return null;
       this.byId(ServerTemplate).prime(id, template);
-      const own = (membershipsOf.get(id) ?? []).map((m) => rows.create({ serverTemplateId: id, ...m }));
-      return {
-        template,
-        memberships: own,
-        facts: {
-          id,
-          name: template.name,
-          multiCloudImageIds: own.map((m) => m.multiCloudImageId),
-          defaultMultiCloudImageId: own.find((m) => m.isDefault)?.multiCloudImageId ?? null,
-        },
-      };
+      return templateWithMcis(template, membershipsOf.get(id) ?? []);
     });
   });
+
+  /** Templates as the rules see them: as stored, unless a what-if (withTemplates) adjusts them. */
+  readonly templates: DataLoader<string, TemplateWithMcis | null> = this.storedTemplates;
 
   /** Which of this account's templates are published with each MCI (and whether as default), by MCI id. */
   readonly membershipsByMultiCloudImage = new DataLoader<string, ServerTemplateMultiCloudImage[]>(async (ids) => {
@@ -161,15 +168,28 @@ export class Loaders {
     return grouped.map((group) => group.map((row) => ({ imageId: row.image_id, count: Number(row.count) })));
   });
 
-  /** A server's current instance: the one that is not terminated (the database allows at most one). */
+  /**
+   * A server's current instance: the one that is not terminated (the database allows at most one). Its image
+   * comes along in the same statement and fills the Image loader: what runs is shown by its image, and drift
+   * is decided by it, so asking for one without the other is rare.
+   */
   readonly currentInstanceByServer = new DataLoader<string, Instance | null>(async (ids) => {
-    const rows = await this.db
+    const { entities, raw } = await this.db
       .getRepository(Instance)
       .createQueryBuilder("i")
+      .addSelect(
+        `(SELECT to_jsonb(image) FROM image WHERE image.id = i.image_id AND ${visibleRowsSql(Image, "image")})`,
+        "i_image",
+      )
       .where("i.server_id = ANY(:ids)", { ids: [...ids] })
       .andWhere("i.state <> :terminated", { terminated: InstanceState.TERMINATED })
-      .getMany();
-    const found = new Map(rows.map((row) => [row.serverId, row]));
+      .setParameter("accountId", this.accountId)
+      .getRawAndEntities();
+    const images = this.byId(Image);
+    for (const image of entitiesFromJson(this.db, Image, raw.map((row) => row.i_image).filter(Boolean))) {
+      images.prime(image.id, image);
+    }
+    const found = new Map(entities.map((row) => [row.serverId, row]));
     return ids.map((id) => found.get(id) ?? null);
   });
 

@@ -3,7 +3,6 @@ import {
   ImageResolution,
   LaunchableKind,
   LaunchSettingsFacts,
-  multiCloudImageIdsInChain,
   MultiCloudImageWithSettings,
   resolveLaunch,
 } from "../domain";
@@ -33,27 +32,30 @@ const inputsKey = (l: LaunchInputs) =>
 const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))];
 
 /**
- * Resolves the next launch of many servers and arrays at once: it loads only what the rules will look at, in
- * two statements whatever the number of launchables (the templates, then the catalog rows they and the
- * overrides name), then asks the pure rules. Keyed by the launch inputs, not by row: the rules are pure, and a
+ * Resolves the next launch of many servers and arrays at once: one statement loads what the rules will look
+ * at, whatever the number of launchables (the launch catalog: templates, MCIs, settings, images, instance
+ * types, clouds), then the pure rules decide. Keyed by the launch inputs, not by row: the rules are pure, and a
  * fleet has few distinct combinations, so each is resolved once per request and the (read-only) result shared.
  * Nothing is stored: every request sees what is in the database now.
  */
 export function createResolutionLoader(loaders: Loaders): ResolutionLoader {
   return new DataLoader<LaunchInputs, Resolution, string>(
     async (launchables: readonly LaunchInputs[]) => {
-      const templateOf = async (l: LaunchInputs) => {
-        const template = await loaders.templates.load(l.serverTemplateId);
-        if (!template) throw new Error(`ServerTemplate ${l.serverTemplateId} is referenced but not visible`);
-        return template.facts;
-      };
-      const facts = await Promise.all(launchables.map(templateOf));
       const catalog = await loadLaunchCatalog(loaders, {
-        multiCloudImageIds: unique(launchables.flatMap((l, i) => multiCloudImageIdsInChain(l, facts[i]))),
+        serverTemplateIds: unique(launchables.map((l) => l.serverTemplateId)),
+        multiCloudImageIds: unique(launchables.map((l) => l.multiCloudImageId)),
         imageIds: unique(launchables.map((l) => l.imageId)),
         instanceTypeIds: unique(launchables.map((l) => l.instanceTypeId)),
         cloudIds: unique(launchables.map((l) => l.cloudId)),
       });
+      // Through `loaders.templates`, which the catalog has filled: a what-if sees its adjusted templates there.
+      const facts = await Promise.all(
+        launchables.map(async (l) => {
+          const template = await loaders.templates.load(l.serverTemplateId);
+          if (!template) throw new Error(`ServerTemplate ${l.serverTemplateId} is referenced but not visible`);
+          return template.facts;
+        }),
+      );
       const image = (id: string) => must(catalog.images.get(id), "Image", id);
       const instanceType = (id: string) => must(catalog.instanceTypes.get(id), "InstanceType", id);
       const loaded = new Map<string, LoadedMci>(
