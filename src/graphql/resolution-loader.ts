@@ -26,7 +26,8 @@ export interface LaunchInputs extends LaunchSettingsFacts {
 
 export type ResolutionLoader = DataLoader<LaunchInputs, Resolution, string>;
 
-const inputsKey = (l: LaunchInputs) =>
+/** One string per combination of launch inputs; no override is the empty string. */
+export const inputsKey = (l: LaunchInputs) =>
   [l.kind, l.serverTemplateId, l.cloudId, l.multiCloudImageId, l.imageId, l.instanceTypeId].join(":");
 
 const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))];

@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT_ID } from "../../src/db/demo-account";
+import { Loaders } from "../../src/graphql/loaders";
+import { countByOutcome, distinctLaunchInputs } from "../../src/graphql/launch-groups";
 import { startTestApi, TestApi } from "../support/test-api";
 import { AMI, countStatements, demoIds, insertExtraServers, MCI, TEMPLATE } from "./read-fixtures";
 
@@ -117,6 +119,25 @@ describe("Deployment.imageSummary", () => {
       await api.dataSource.query(`UPDATE server SET cloud_id = $1 WHERE name = 'audit-1'`, [rows.east]);
       await api.dataSource.query(`UPDATE instance SET state = 'OPERATIONAL', terminated_at = NULL WHERE name = 'workers #3'`);
     }
+  });
+
+  it("counts servers whose settings were not among those classified (a write between its two statements)", async () => {
+    const [production] = await api.dataSource.query(`SELECT id FROM deployment WHERE name = 'Production'`);
+    const loaders = new Loaders(api.dataSource, DEMO_ACCOUNT_ID);
+    const inputs = await distinctLaunchInputs(loaders, [production.id]);
+    const [first, ...others] = inputs;
+    const counts = await countByOutcome(
+      loaders,
+      [production.id],
+      others.map((l, i) => ({ inputs: l, outcome: i })),
+    );
+    const late = counts.filter((c) => c.outcome === null);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((c) => JSON.stringify(c.inputs) === JSON.stringify(first))).toBe(true);
+    expect(counts.filter((c) => c.outcome !== null).every((c) => c.inputs === null)).toBe(true);
+    const members = (kind: string) => counts.filter((c) => c.kind === kind).reduce((n, c) => n + c.members, 0);
+    expect([members("SERVER"), members("SERVER_ARRAY")]).toEqual([7, 1]);
+    expect(counts.reduce((n, c) => n + c.running, 0)).toBe(5); // app-1, web-2 and the three workers
   });
 
   it("is zero everywhere for an empty deployment", async () => {

@@ -1,7 +1,8 @@
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
 import { ImageSource, matchesNextLaunch } from "../../domain";
 import { Deployment } from "../../entities";
-import { launchGroupsByDeployment } from "../launch-groups";
+import { countByOutcome, distinctLaunchInputs, OutcomeCount } from "../launch-groups";
+import { LaunchInputs, Resolution } from "../resolution-loader";
 import { Context } from "../context";
 import "../enums";
 
@@ -71,34 +72,75 @@ export class DeploymentImageSummary {
 const counts = (servers: number, serverArrays: number): LaunchableCounts => ({ servers, serverArrays });
 
 /**
- * The summaries of many deployments at once: their servers and arrays counted by launch inputs and running image
- * in one statement, then each distinct combination resolved once by the batched resolution loader. So a page of
- * fifty deployments costs the statements of one, and memory follows the number of combinations, not of servers.
+ * The summaries of many deployments at once: the distinct launch inputs of their servers and arrays, each resolved
+ * once by the batched resolution loader and put in a class of what the summary reads of it (image source, tested,
+ * launchable, next image), then the rows counted by class and running image in the database. So a page of fifty
+ * deployments costs the statements of one, and memory follows the number of combinations, not of servers.
  */
 async function summarize(ctx: Context, deploymentIds: readonly string[]): Promise<DeploymentImageSummary[]> {
-  const groups = await launchGroupsByDeployment(ctx.loaders, deploymentIds);
-  const resolved = await ctx.resolutions.loadMany(groups);
+  const inputs = await distinctLaunchInputs(ctx.loaders, deploymentIds);
+  const classes = new OutcomeClasses();
+  const resolved = await resolveAll(ctx, inputs);
+  const counts = await countByOutcome(
+    ctx.loaders,
+    deploymentIds,
+    inputs.map((l, i) => ({ inputs: l, outcome: classes.classOf(resolved[i]) })),
+  );
+  // Inputs written between the two statements: resolved now, so that nothing goes uncounted.
+  const late = counts.filter((c) => c.outcome === null);
+  const lateResolved = await resolveAll(ctx, late.map((c) => c.inputs!));
+  const nextOf = new Map<OutcomeCount, Resolution>(late.map((c, i) => [c, lateResolved[i]]));
+
   const summaries = new Map(deploymentIds.map((id) => [id, emptySummary()]));
-  groups.forEach((group, i) => {
-    const next = resolved[i];
-    if (next instanceof Error) throw next;
-    const summary = summaries.get(group.deploymentId)!;
-    const side = group.kind === "SERVER" ? "servers" : "serverArrays";
-    summary.total[side] += group.members;
-    summary.byImageSource.find((bucket) => bucket.imageSource === next.imageSource)![side] += group.members;
-    if (!next.tested) summary.untested[side] += group.members;
-    if (!next.launchable) summary.notLaunchable[side] += group.members;
-    if (group.running === 0) return;
-    const drifted = matchesNextLaunch({ imageId: group.runningImageId! }, next) ? 0 : group.running;
-    if (group.kind === "SERVER") {
-      summary.runningServers += group.running;
+  for (const count of counts) {
+    const next = nextOf.get(count) ?? classes.resolutionOf(count.outcome!);
+    const summary = summaries.get(count.deploymentId)!;
+    const side = count.kind === "SERVER" ? "servers" : "serverArrays";
+    summary.total[side] += count.members;
+    summary.byImageSource.find((bucket) => bucket.imageSource === next.imageSource)![side] += count.members;
+    if (!next.tested) summary.untested[side] += count.members;
+    if (!next.launchable) summary.notLaunchable[side] += count.members;
+    if (count.running === 0) continue;
+    const drifted = matchesNextLaunch({ imageId: count.runningImageId! }, next) ? 0 : count.running;
+    if (count.kind === "SERVER") {
+      summary.runningServers += count.running;
       summary.driftedServers += drifted;
     } else {
-      summary.runningArrayInstances += group.running;
+      summary.runningArrayInstances += count.running;
       summary.driftedArrayInstances += drifted;
     }
-  });
+  }
   return deploymentIds.map((id) => summaries.get(id)!);
+}
+
+async function resolveAll(ctx: Context, inputs: LaunchInputs[]): Promise<Resolution[]> {
+  const resolved = await ctx.resolutions.loadMany(inputs);
+  const failed = resolved.find((r): r is Error => r instanceof Error);
+  if (failed) throw failed;
+  return resolved as Resolution[];
+}
+
+/**
+ * Resolutions that count alike in a summary share a class: the same image source, tested, launchable and next
+ * image. A fleet has few, so the database returns a row per deployment and class, not per combination of settings.
+ */
+class OutcomeClasses {
+  private readonly index = new Map<string, number>();
+  private readonly members: Resolution[] = [];
+
+  classOf(next: Resolution): number {
+    const key = [next.imageSource, next.tested, next.launchable, next.image?.id ?? ""].join(":");
+    let n = this.index.get(key);
+    if (n === undefined) {
+      n = this.members.push(next) - 1;
+      this.index.set(key, n);
+    }
+    return n;
+  }
+
+  resolutionOf(n: number): Resolution {
+    return this.members[n];
+  }
 }
 
 /** Every bucket listed, zeros included, in the order of the ImageSource enum and then the null bucket. */
@@ -121,7 +163,8 @@ export class DeploymentImageSummaryResolver {
     description:
       "Counts of the deployment's servers and arrays by image source, untested, not launchable and drifted, " +
       "computed now by the resolution rules. Batched: asking it of one deployment or of a page of fifty costs " +
-      "the same handful of SQL statements (the fleet counted by launch settings, then the batched resolution).",
+      "the same handful of SQL statements (the distinct launch settings, their batched resolution, then the fleet " +
+      "counted by outcome).",
   })
   imageSummary(@Root() deployment: Deployment, @Ctx() ctx: Context): Promise<DeploymentImageSummary> {
     return ctx.loaders.view("deploymentImageSummary", (ids: readonly string[]) => summarize(ctx, ids)).load(deployment.id);
