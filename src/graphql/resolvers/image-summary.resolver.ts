@@ -81,18 +81,18 @@ async function summarize(ctx: Context, deploymentIds: readonly string[]): Promis
   const inputs = await distinctLaunchInputs(ctx.loaders, deploymentIds);
   const classes = new OutcomeClasses();
   const resolved = await resolveAll(ctx, inputs);
-  const counts = await countByOutcome(
+  const rows = await countByOutcome(
     ctx.loaders,
     deploymentIds,
     inputs.map((l, i) => ({ inputs: l, outcome: classes.classOf(resolved[i]) })),
   );
   // Inputs written between the two statements: resolved now, so that nothing goes uncounted.
-  const late = counts.filter((c) => c.outcome === null);
+  const late = rows.filter((c) => c.outcome === null);
   const lateResolved = await resolveAll(ctx, late.map((c) => c.inputs!));
   const nextOf = new Map<OutcomeCount, Resolution>(late.map((c, i) => [c, lateResolved[i]]));
 
   const summaries = new Map(deploymentIds.map((id) => [id, emptySummary()]));
-  for (const count of counts) {
+  for (const count of rows) {
     const next = nextOf.get(count) ?? classes.resolutionOf(count.outcome!);
     const summary = summaries.get(count.deploymentId)!;
     const side = count.kind === "SERVER" ? "servers" : "serverArrays";
