@@ -5,7 +5,9 @@ import { openDataSource } from "../db/data-source";
 import { bootstrapToken } from "../services/api-tokens";
 import { ALL_ROLES, Role } from "./roles";
 
-const USAGE = "Usage: npm run token -- --account NAME --roles observer,actor,designer,admin [--user NAME]";
+const USAGE =
+  "Usage: npm run token -- --account NAME --roles observer,actor,designer,admin [--user NAME]\n" +
+  "Without --user the token goes to a user named after its roles (observer-actor, say), created if needed.";
 
 /**
  * `npm run token`: bootstraps access without a token. Migrates the configured database, creates the account
@@ -13,7 +15,7 @@ const USAGE = "Usage: npm run token -- --account NAME --roles observer,actor,des
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { account: { type: "string" }, roles: { type: "string" }, user: { type: "string", default: "admin" } },
+    options: { account: { type: "string" }, roles: { type: "string" }, user: { type: "string" } },
   });
   if (!values.account || !values.roles) {
     console.error(USAGE);
@@ -29,7 +31,7 @@ async function main(): Promise<number> {
   try {
     await database.dataSource.runMigrations({ transaction: "all" });
     const { token, account, user } = await database.dataSource.transaction((manager) =>
-      bootstrapToken(manager, { accountName: values.account as string, userName: values.user as string, roles: roles as Role[] }),
+      bootstrapToken(manager, { accountName: values.account as string, userName: values.user, roles: roles as Role[] }),
     );
     console.error(`Token for user "${user.name}" (${user.roles.join(", ")}) of account "${account.name}":`);
     console.log(token);

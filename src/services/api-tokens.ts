@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Role } from "../auth/roles";
+import { ALL_ROLES, Role } from "../auth/roles";
 import { newToken } from "../auth/tokens";
 import { Account, ApiToken, User } from "../entities";
 import { findVisible } from "./find";
@@ -45,21 +45,31 @@ export async function revokeApiToken(work: Work, input: { apiTokenId: string }) 
 }
 
 /**
+ * The user a bootstrap token goes to when none is named: one user per set of roles ("observer-actor"), so that
+ * asking for a token with more roles never widens the tokens issued before with fewer.
+ */
+export function bootstrapUserName(roles: Role[]): string {
+  return ALL_ROLES.filter((role) => roles.includes(role)).join("-").toLowerCase();
+}
+
+/**
  * Bootstrapping without a token: finds or creates the account and a user with the roles, and issues a token.
- * Used by `npm run token` and by the embedded demo's first start.
+ * Used by `npm run token` and by the embedded demo's first start. A named user that exists gains the roles
+ * (and so do its other tokens: roles belong to users).
  */
 export async function bootstrapToken(
   manager: EntityManager,
-  options: { accountName: string; accountId?: string; userName: string; roles: Role[] },
+  options: { accountName: string; accountId?: string; userName?: string; roles: Role[] },
 ): Promise<{ token: string; account: Account; user: User }> {
+  const userName = options.userName ?? bootstrapUserName(options.roles);
   let account = await manager.findOne(Account, { where: { name: options.accountName } });
   account ??= await manager.save(manager.create(Account, { id: options.accountId, name: options.accountName }));
-  let user = await manager.findOne(User, { where: { accountId: account.id, name: options.userName } });
+  let user = await manager.findOne(User, { where: { accountId: account.id, name: userName } });
   if (user) {
     user.roles = [...new Set([...user.roles, ...options.roles])];
     user = await manager.save(user);
   } else {
-    user = await manager.save(manager.create(User, { accountId: account.id, name: options.userName, roles: options.roles }));
+    user = await manager.save(manager.create(User, { accountId: account.id, name: userName, roles: options.roles }));
   }
   const { token } = await issue(manager, user, `bootstrap ${new Date().toISOString()}`, null);
   return { token, account, user };

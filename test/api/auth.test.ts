@@ -1,6 +1,7 @@
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MUTATION_ROLES, Role } from "../../src/auth/roles";
+import { bootstrapToken } from "../../src/services/api-tokens";
 import { getSchema } from "../../src/graphql/schema";
 import { startTestApi, TestApi } from "../support/test-api";
 
@@ -134,6 +135,20 @@ describe("roles", () => {
     const publicOne = await post(register("PUBLIC", "ami-designer-public"), as(tokens.designer));
     expect(publicOne.body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN", requiredRole: "ADMIN" });
     expect(await api.dataSource.query(`SELECT 1 FROM image WHERE resource_uid = 'ami-designer-public'`)).toEqual([]);
+  });
+
+  it("bootstraps (npm run token) a user per set of roles: a token with more roles never widens an earlier one", async () => {
+    const bootstrap = (roles: Role[]) =>
+      api.dataSource.transaction((manager) => bootstrapToken(manager, { accountName: "Bootstrapped", roles }));
+    const observer = await bootstrap([Role.OBSERVER]);
+    const actor = await bootstrap([Role.ACTOR, Role.OBSERVER]);
+    expect([observer.user.name, actor.user.name]).toEqual(["observer", "observer-actor"]);
+    const query = `mutation { createDeployment(input: { name: "Bootstrapped" }) { deployment { name } userErrors { code } } }`;
+    expect((await post({ query }, as(observer.token))).body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN" });
+    expect((await post({ query }, as(actor.token))).body.data.createDeployment.userErrors).toEqual([]);
+    const again = await bootstrap([Role.OBSERVER]);
+    expect(again.user.id).toBe(observer.user.id);
+    expect(again.user.roles).toEqual([Role.OBSERVER]);
   });
 
   it("checks a mutation hidden in a fragment on the Mutation type", async () => {
