@@ -9,7 +9,7 @@ import {
   ServerTemplate,
   ServerTemplateMultiCloudImage,
 } from "../entities";
-import { Loaders, templateWithMcis } from "./loaders";
+import { groupBy, Loaders, templateWithMcis } from "./loaders";
 import { visibleRowsSql } from "./scope";
 
 /** What a batch of next launches names. */
@@ -109,16 +109,6 @@ export async function loadLaunchCatalog(loaders: Loaders, request: CatalogReques
     canonical(loaders.byId(Cloud), entitiesFromJson(loaders.db, Cloud, row.clouds)),
   ]);
   return { multiCloudImages, images, instanceTypes, clouds };
-}
-
-function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(keyOf(row));
-    if (group) group.push(row);
-    else groups.set(keyOf(row), [row]);
-  }
-  return groups;
 }
 
 /**

@@ -40,9 +40,21 @@ export function templateWithMcis(template: ServerTemplate, memberships: ServerTe
   };
 }
 
-function groupBy<T>(rows: T[], keyOf: (row: T) => string, keys: readonly string[]): T[][] {
-  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
+/** Rows by key, in the order they came. */
+export function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+/** The rows of each key asked for, in the order asked (a DataLoader's answer); none for a key with no rows. */
+function groupByKeys<T>(rows: T[], keyOf: (row: T) => string, keys: readonly string[]): T[][] {
+  const groups = groupBy(rows, keyOf);
   return keys.map((key) => groups.get(key) ?? []);
 }
 
@@ -104,7 +116,7 @@ export class Loaders {
       .orderBy("s.multi_cloud_image_id")
       .addOrderBy("s.cloud_id")
       .getMany();
-    return groupBy(rows, (row) => row.multiCloudImageId, ids);
+    return groupByKeys(rows, (row) => row.multiCloudImageId, ids);
   });
 
   /**
@@ -151,7 +163,7 @@ export class Loaders {
       })
       .orderBy("m.server_template_id")
       .getMany();
-    return groupBy(rows, (row) => row.multiCloudImageId, ids);
+    return groupByKeys(rows, (row) => row.multiCloudImageId, ids);
   });
 
   /**
@@ -164,7 +176,7 @@ export class Loaders {
         WHERE server_array_id = ANY($1) AND state <> 'TERMINATED' GROUP BY server_array_id, image_id`,
       [[...ids]],
     );
-    const grouped = groupBy(rows, (row) => row.server_array_id, ids);
+    const grouped = groupByKeys(rows, (row) => row.server_array_id, ids);
     return grouped.map((group) => group.map((row) => ({ imageId: row.image_id, count: Number(row.count) })));
   });
 
@@ -222,7 +234,7 @@ export class Loaders {
         const named = this.db.getRepository(entity).metadata.findColumnWithPropertyName("name");
         if (named) qb.orderBy("t.name");
         const rows = await qb.addOrderBy("t.id").getMany();
-        return groupBy(rows, (row) => read(row) ?? "", ids);
+        return groupByKeys(rows, (row) => read(row) ?? "", ids);
       });
       this.groupLoaders.set(key, loader as DataLoader<string, unknown[]>);
     }
